@@ -1,0 +1,108 @@
+"""Small pure functions over call trees, in the spirit of pyinstrument's processors.
+
+Every function takes a `Frame` tree and returns a new one; none mutates its input. The invariant
+they keep: a frame's value is its self value plus its children's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+from reporter.results import Frame
+
+FramePredicate = Callable[[Frame], bool]
+OTHER = "[other]"
+
+
+def key(frame: Frame) -> tuple[str, str, int]:
+    """Identity of a frame for merging: the same function at the same place."""
+    return frame.function, frame.file, frame.line
+
+
+def merge_siblings(children: Iterable[Frame]) -> list[Frame]:
+    """Merge children that are the same frame, recursively, keeping first-seen order."""
+    merged: dict[tuple[str, str, int], Frame] = {}
+    for child in children:
+        known = merged.get(key(child))
+        if known is None:
+            merged[key(child)] = child
+        else:
+            merged[key(child)] = replace(
+                known,
+                value=known.value + child.value,
+                self_value=known.self_value + child.self_value,
+                children=merge_siblings([*known.children, *child.children]),
+            )
+    return list(merged.values())
+
+
+def topmost(tree: Frame, wanted: FramePredicate) -> list[Frame]:
+    """The highest frames that match: the roots of the part of the tree users care about."""
+    found: list[Frame] = []
+    stack = [tree]
+    while stack:
+        frame = stack.pop()
+        if wanted(frame):
+            found.append(frame)
+        else:
+            stack.extend(reversed(frame.children))
+    return found
+
+
+def focus(tree: Frame, entry: FramePredicate, name: str) -> Frame:
+    """Keep only what the topmost `entry` frames called: cuts the harness above the script.
+
+    Several callees are joined under a synthetic root called `name`; without any entry frame,
+    the tree is returned as it is.
+    """
+    entries = topmost(tree, entry)
+    if not entries:
+        return tree
+    roots = merge_siblings(c for e in entries for c in e.children)
+    if len(roots) == 1:
+        return roots[0]
+    total = sum(r.value for r in roots)
+    return Frame(function=name, file="", line=0, value=total, self_value=0.0, children=roots)
+
+
+def remove(tree: Frame, unwanted: FramePredicate) -> Frame:
+    """Splice out unwanted frames: their children move up, their own time goes to the parent."""
+    children: list[Frame] = []
+    self_value = tree.self_value
+    pending = list(tree.children)
+    while pending:
+        child = pending.pop(0)
+        if unwanted(child):
+            self_value += child.self_value
+            pending[0:0] = child.children
+        else:
+            children.append(remove(child, unwanted))
+    return replace(tree, self_value=self_value, children=merge_siblings(children))
+
+
+def prune(tree: Frame, min_fraction: float, total: float | None = None) -> Frame:
+    """Fold children smaller than `min_fraction` of the whole into one "[other]" frame each."""
+    total = tree.value if total is None else total
+    threshold = total * min_fraction
+    kept = [prune(c, min_fraction, total) for c in tree.children if c.value >= threshold]
+    small = [c for c in tree.children if c.value < threshold]
+    if small:
+        rest = sum(c.value for c in small)
+        kept.append(Frame(function=f"{OTHER} {len(small)} smaller", file="", line=0,
+                          value=rest, self_value=rest))
+    return replace(tree, children=kept)
+
+
+def walk(tree: Frame) -> Iterator[tuple[int, Frame]]:
+    """Every frame with its depth, parents before children, without recursion."""
+    stack = [(0, tree)]
+    while stack:
+        depth, frame = stack.pop()
+        yield depth, frame
+        stack.extend((depth + 1, c) for c in reversed(frame.children))
+
+
+def size(tree: Frame) -> int:
+    """Number of frames in the tree."""
+    return sum(1 for _ in walk(tree))

@@ -1,0 +1,314 @@
+"""The results model: what one run of the reporter found, as plain data.
+
+`results.json` is the single source the renderer reads. It carries a format version; a file of
+another version, or with fields of the wrong type, is refused with an error naming the file and
+the field, never half-loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import statistics
+import tempfile
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+from reporter.errors import ReporterError
+
+FORMAT_VERSION = 1
+
+T = TypeVar("T")
+
+
+@dataclass
+class FunctionStat:
+    """One row of a pstats table."""
+
+    function: str
+    file: str
+    line: int
+    calls: int
+    primitive_calls: int
+    own_s: float
+    cumulative_s: float
+
+
+@dataclass
+class CProfileSummary:
+    """What a cProfile capture says: call totals and the top functions two ways."""
+
+    total_calls: int
+    primitive_calls: int
+    total_s: float
+    by_cumulative: list[FunctionStat]
+    by_own: list[FunctionStat]
+
+
+@dataclass
+class Frame:
+    """A node of a call tree: `value` is this frame's total, `self_value` what it spent itself."""
+
+    function: str
+    file: str
+    line: int
+    value: float
+    self_value: float
+    children: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class PyinstrumentSummary:
+    """The sampled call tree of a pyinstrument session (real stacks)."""
+
+    duration_s: float
+    samples: int
+    interval_s: float
+    tree: Optional[Frame]
+
+
+@dataclass
+class AllocationSite:
+    """Memory attributed to one source line, with the stack that led there (innermost first)."""
+
+    function: str
+    file: str
+    line: int
+    bytes: int
+    allocations: int
+    allocators: list[str]
+    stack: list[str]
+
+
+@dataclass
+class MemraySummary:
+    """What a memray capture says: totals, the peak, what was left at exit, and where."""
+
+    peak_bytes: int
+    total_bytes: int
+    total_allocations: int
+    leaked_bytes: int
+    leaked_allocations: int
+    python_allocator: str
+    traces_python_allocators: bool
+    allocations_by_allocator: dict[str, int]
+    top_at_peak: list[AllocationSite]
+    top_leaked: list[AllocationSite]
+    top_by_total_bytes: list[AllocationSite]
+
+
+@dataclass
+class RunRecord:
+    """One child process: how it ended and what its profiler captured."""
+
+    mode: str
+    repeat: int
+    status: str
+    reason: str
+    exit_code: Optional[int]
+    wall_s: Optional[float]
+    process_s: float
+    stderr_tail: str
+    artifacts: dict[str, str] = field(default_factory=dict)
+    artifact_error: Optional[str] = None
+    cprofile: Optional[CProfileSummary] = None
+    pyinstrument: Optional[PyinstrumentSummary] = None
+    memray: Optional[MemraySummary] = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the script ran to completion and exited with status 0."""
+        return self.status == "ok"
+
+
+@dataclass
+class TimingStats:
+    """Wall times of repeated unprofiled runs, summarised with their spread."""
+
+    samples: list[float]
+
+    @property
+    def median(self) -> float:
+        """The median wall time."""
+        return statistics.median(self.samples)
+
+    @property
+    def quartiles(self) -> tuple[float, float]:
+        """First and third quartile (equal to the sample for fewer than two samples)."""
+        if len(self.samples) < 2:
+            return self.samples[0], self.samples[0]
+        q1, _, q3 = statistics.quantiles(self.samples, n=4, method="inclusive")
+        return q1, q3
+
+    @property
+    def relative_iqr(self) -> float:
+        """Interquartile range as a fraction of the median."""
+        q1, q3 = self.quartiles
+        return (q3 - q1) / self.median if self.median else 0.0
+
+
+@dataclass
+class WorkloadResult:
+    """Every run of one script."""
+
+    name: str
+    script: str
+    args: list[str]
+    runs: list[RunRecord]
+
+    @property
+    def timing(self) -> Optional[TimingStats]:
+        """Timing of the successful bare runs, or None when there is none."""
+        samples = [r.wall_s for r in self.runs if r.mode == "bare" and r.ok and r.wall_s]
+        return TimingStats(samples) if samples else None
+
+    @property
+    def profiled(self) -> list[RunRecord]:
+        """The runs made under a profiler."""
+        return [r for r in self.runs if r.mode != "bare"]
+
+    @property
+    def failed(self) -> list[RunRecord]:
+        """The runs that did not end with status ok."""
+        return [r for r in self.runs if not r.ok]
+
+    def overhead(self, run: RunRecord) -> Optional[float]:
+        """A profiled run's wall time over the median bare wall time."""
+        timing = self.timing
+        if timing is None or run.wall_s is None or not timing.median:
+            return None
+        return run.wall_s / timing.median
+
+
+@dataclass
+class Environment:
+    """Where the run was made, so that two reports can be judged comparable."""
+
+    python: str
+    implementation: str
+    platform: str
+    executable: str
+    created: str
+    packages: dict[str, str]
+
+
+@dataclass
+class Run:
+    """A whole report: every workload, how they ran, and where."""
+
+    run_id: str
+    environment: Environment
+    workloads: list[WorkloadResult]
+    complete: bool = True
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def failed_runs(self) -> int:
+        """How many child processes did not end with status ok."""
+        return sum(len(w.failed) for w in self.workloads)
+
+
+def to_json(run: Run) -> str:
+    """Serialise a run with sorted keys so that two reports diff cleanly."""
+    return json.dumps(dataclasses.asdict(run), indent=1, sort_keys=True)
+
+
+def save(run: Run, path: Path) -> None:
+    """Write results.json atomically: a reader sees the old file or the new one, never half."""
+    write_atomic(path, to_json(run))
+
+
+def load(path: Path) -> Run:
+    """Read results.json, refusing other format versions and wrong types with a clear error."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReporterError(f"{path}: cannot read results: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ReporterError(f"{path}: not a results file (expected a JSON object)")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ReporterError(
+            f"{path}: results format {version!r} is not supported "
+            f"(this reporter reads format {FORMAT_VERSION}); re-run the workloads"
+        )
+    try:
+        return from_data(Run, data)
+    except (TypeError, ValueError) as exc:
+        raise ReporterError(f"{path}: invalid results: {exc}") from exc
+
+
+def from_data(cls: type[T], data: Any, where: str = "") -> T:
+    """Build a dataclass from JSON data, checking every field against its type hint."""
+    return typing.cast(T, _convert(cls, data, where or cls.__name__))
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and types.NoneType in options:
+            return None
+        (inner,) = [o for o in options if o is not types.NoneType]
+        return _convert(inner, value, where)
+    if dataclasses.is_dataclass(hint):
+        return _convert_dataclass(hint, value, where)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        _expect(value, list, where)
+        return [_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        _, item = typing.get_args(hint)
+        _expect(value, dict, where)
+        return {str(k): _convert(item, v, f"{where}.{k}") for k, v in value.items()}
+    if hint is float:
+        _expect(value, (int, float), where)
+        return float(value)
+    _expect(value, hint, where)
+    return value
+
+
+def _convert_dataclass(cls: Any, value: Any, where: str) -> Any:
+    _expect(value, dict, where)
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    unknown = set(value) - names
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    kwargs = {k: _convert(hints[k], v, f"{where}.{k}") for k, v in value.items()}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"{where}: {exc}") from exc
+
+
+def _expect(value: Any, kind: Any, where: str) -> None:
+    # bool is an int in Python, but a true/false in a count field is a corrupted file.
+    if isinstance(value, bool) and kind is not bool:
+        raise ValueError(f"{where}: expected {_name(kind)}, got a boolean")
+    if not isinstance(value, kind):
+        raise ValueError(f"{where}: expected {_name(kind)}, got {type(value).__name__}")
+
+
+def _name(kind: Any) -> str:
+    if isinstance(kind, tuple):
+        return "number"
+    return getattr(kind, "__name__", str(kind))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file through a temporary file and a rename in the same folder."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
