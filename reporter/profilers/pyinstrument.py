@@ -1,0 +1,83 @@
+"""pyinstrument: a sampling profiler whose real stacks give the primary CPU call tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pyinstrument import Profiler as _Sampler
+from pyinstrument.session import Session
+
+from reporter.analysis import frames
+from reporter.errors import ArtifactError
+from reporter.profilers.base import is_harness, register
+from reporter.results import Frame, PyinstrumentSummary
+
+_IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
+
+
+class PyinstrumentProfiler:
+    """Statistical profiling with pyinstrument, saved as its own session JSON."""
+
+    name: ClassVar[str] = "pyinstrument"
+    suffix: ClassVar[str] = ".pyisession"
+    interval_s: float = 0.001
+    min_fraction: float = 0.005
+
+    @contextmanager
+    def capture(self, artifact: Path) -> Iterator[None]:
+        """Sample the block; the session is saved even when the block raises."""
+        sampler = _Sampler(interval=self.interval_s, async_mode="disabled")
+        sampler.start()
+        try:
+            yield
+        finally:
+            sampler.stop().save(str(artifact))
+
+    def summarize(self, artifact: Path) -> PyinstrumentSummary:
+        """Load the session and reduce its frames to the script's own call tree."""
+        try:
+            session = Session.load(str(artifact))
+            root = session.root_frame()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ArtifactError(f"{artifact.name}: not a readable pyinstrument session "
+                                f"({type(exc).__name__}: {exc})") from exc
+        tree = None if root is None else script_tree(convert(root), self.min_fraction)
+        return PyinstrumentSummary(
+            duration_s=session.duration,
+            samples=session.sample_count,
+            interval_s=self.interval_s,
+            tree=tree,
+        )
+
+
+def convert(frame: Any) -> Frame:
+    """Turn pyinstrument's frame into ours, folding its "[self]" leaves into self time."""
+    children = [convert(c) for c in frame.children if not c.is_synthetic_leaf]
+    self_time = sum(c.time for c in frame.children if c.is_synthetic_leaf)
+    self_time += max(frame.time - sum(c.time for c in frame.children), 0.0)
+    return Frame(
+        function=frame.function,
+        file=frame.file_path or "",
+        line=frame.line_no or 0,
+        value=frame.time,
+        self_value=self_time,
+        children=frames.merge_siblings(children),
+    )
+
+
+def script_tree(tree: Frame, min_fraction: float) -> Frame:
+    """From the thread root down to the script: no harness, no import machinery, no dust."""
+    focused = frames.focus(tree, _runs_the_script, name="<script>")
+    cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY)
+    return frames.prune(cleaned, min_fraction)
+
+
+def _runs_the_script(frame: Frame) -> bool:
+    """runpy's frame that executes the script's code: its children are the script."""
+    return frame.function == "_run_code" and is_harness(frame.file)
+
+
+register(PyinstrumentProfiler())
