@@ -1,0 +1,140 @@
+"""Stage two: read every raw file once into the results model.
+
+What the runner saw from outside (exit status, signal, timeout) and what the child saw inside
+(wall time, the exception, `sys.exit` code) are joined into one status with a one-line reason.
+An unreadable artifact marks its run, never the whole report.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import json
+import platform
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Optional
+
+from reporter.errors import ArtifactError
+from reporter.profilers import PROFILERS
+from reporter.results import Environment, Run, RunRecord, WorkloadResult
+from reporter.run.runner import Job, load_plan
+
+STDERR_TAIL_BYTES = 4000
+PACKAGES = ("reporter", "pyinstrument", "memray", "jinja2", "snakeviz", "rich")
+
+
+def collect(work: Path, run_id: str, complete: bool = True) -> Run:
+    """Build the results model from a run folder's `raw/` files."""
+    raw = work / "raw"
+    jobs, _ = load_plan(raw)
+    workloads: dict[str, WorkloadResult] = {}
+    for job in jobs:
+        w = job.workload
+        result = workloads.setdefault(
+            w.name, WorkloadResult(name=w.name, script=w.script, args=list(w.args), runs=[]))
+        result.runs.append(collect_job(job, raw, work))
+    return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
+               complete=complete)
+
+
+def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
+    """One child's record: its status, its files, and its profiler's summary if readable."""
+    process = _read_json(job.path(raw, ".process.json"))
+    metrics = _read_json(job.path(raw, ".metrics.json"))
+    status, reason, exit_code = classify(process, metrics)
+    files = {
+        "stdout": job.path(raw, ".stdout.txt"),
+        "stderr": job.path(raw, ".stderr.txt"),
+        "artifact": job.artifact(raw),
+    }
+    record = RunRecord(
+        mode=job.mode,
+        repeat=job.repeat,
+        status=status,
+        reason=reason,
+        exit_code=exit_code,
+        wall_s=(metrics or {}).get("wall_s"),
+        process_s=(process or {}).get("process_s", 0.0),
+        stderr_tail=tail(files["stderr"]),
+        artifacts={k: p.relative_to(work).as_posix() for k, p in files.items()
+                   if p is not None and p.is_file() and p.stat().st_size},
+    )
+    profiler = PROFILERS.get(job.mode)
+    if profiler is not None and process is not None:
+        artifact = job.artifact(raw)
+        try:
+            if artifact is None or not artifact.is_file():
+                raise ArtifactError(f"{job.stem}: the profiler wrote no capture")
+            setattr(record, profiler.name, profiler.summarize(artifact))
+        except ArtifactError as exc:
+            record.artifact_error = str(exc)
+    return record
+
+
+def classify(process: Optional[dict[str, Any]],
+             metrics: Optional[dict[str, Any]]) -> tuple[str, str, Optional[int]]:
+    """Status, one-line reason and exit code of a child, from outside and inside views."""
+    if process is None:
+        return "not-run", "the run was interrupted before this job ran", None
+    code = process.get("returncode")
+    if process.get("timed_out"):
+        return "timeout", f"killed after the {process.get('timeout', 0):g} s timeout", code
+    if isinstance(code, int) and code < 0:
+        return "crashed", f"killed by signal {_signal_name(-code)}", code
+    if metrics is None:
+        return ("crashed", f"exited with code {code} before the harness could report "
+                "(os._exit, or a crash inside the interpreter)", code)
+    if "exception" in metrics:
+        exc = metrics["exception"]
+        message = str(exc.get("message", "")).strip().splitlines()
+        return "error", f"{exc.get('type', 'Exception')}: {message[0] if message else ''}", code
+    if code != 0:
+        return "exit", f"exited with code {code}", code
+    return "ok", "", code
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def tail(path: Path, limit: int = STDERR_TAIL_BYTES) -> str:
+    """The last `limit` bytes of a text file, decoded leniently (output may be any bytes)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            f.seek(max(f.tell() - limit, 0))
+            return f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _read_json(path: Path) -> Optional[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def environment(packages: Sequence[str] = PACKAGES) -> Environment:
+    """The interpreter, platform and package versions the children ran with."""
+    versions = {}
+    for name in packages:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return Environment(
+        python=platform.python_version(),
+        implementation=f"{platform.python_implementation()} {sys.version.split()[0]}",
+        platform=platform.platform(),
+        executable=sys.executable,
+        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        packages=versions,
+    )

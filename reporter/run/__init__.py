@@ -1,0 +1,1 @@
+"""Stage one: run each script in fresh child processes and keep what they wrote."""

@@ -1,0 +1,95 @@
+"""What runs inside each child process: one script, under at most one profiler.
+
+The script runs as `python script.py args` would run it: as `__main__`, with that `sys.argv`
+and its folder first on `sys.path`. Whatever happens to it, the profile is saved and a small
+metrics file says how it ended; if the process dies before that, the runner says so instead.
+
+    python -m reporter.run.child --mode MODE --artifact PATH --metrics PATH -- SCRIPT [ARGS...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import runpy
+import signal
+import sys
+import time
+import traceback
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any, Optional
+
+from reporter.profilers import PROFILERS
+
+
+class Terminated(BaseException):
+    """SIGTERM from the runner (a timeout): unwinds the script so its profile is still saved."""
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    raise Terminated(f"stopped by {signal.Signals(signum).name}")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run the script, save the profile and the metrics, and exit as the script did."""
+    args = _parse(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    metrics: dict[str, Any] = {"mode": args.mode, "pid": os.getpid()}
+    profiler = PROFILERS.get(args.mode)
+    capture: AbstractContextManager[None] = (
+        profiler.capture(Path(args.artifact)) if profiler else nullcontext()
+    )
+    script = os.path.abspath(args.script)
+    sys.argv = [args.script, *args.script_args]
+    sys.path[0] = os.path.dirname(script)
+    exit_code = 0
+    started = time.perf_counter()
+    try:
+        with capture:
+            try:
+                runpy.run_path(script, run_name="__main__")
+            finally:
+                metrics["wall_s"] = time.perf_counter() - started
+    except SystemExit as exc:
+        exit_code = _exit_code(exc)
+        metrics["system_exit"] = exit_code
+    except BaseException as exc:  # pylint: disable=broad-exception-caught
+        # Whatever the script raised is its result, reported like the interpreter would.
+        traceback.print_exc()
+        metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
+        exit_code = 1
+    finally:
+        _write_metrics(Path(args.metrics), metrics)
+    return exit_code
+
+
+def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="reporter.run.child")
+    parser.add_argument("--mode", required=True, choices=["bare", *PROFILERS])
+    parser.add_argument("--artifact", default="")
+    parser.add_argument("--metrics", required=True)
+    parser.add_argument("script")
+    parser.add_argument("script_args", nargs=argparse.REMAINDER)
+    return parser.parse_args(argv)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    """The status `python script.py` would exit with: a non-int code is printed and means 1."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def _write_metrics(path: Path, metrics: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(metrics, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

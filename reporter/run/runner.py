@@ -1,0 +1,182 @@
+"""Plans the child processes and runs each one alone, with a timeout, into a raw folder.
+
+Every (workload, mode) gets a fresh interpreter. The runner only records what it can see from
+outside (exit status, signal, timeout, elapsed time, output); the child records what it saw
+inside. The collector joins both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reporter.profilers import PROFILERS
+
+BARE = "bare"
+TERMINATE_GRACE_S = 3.0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A script to run and the arguments it gets."""
+
+    name: str
+    script: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One child process: a workload in one mode; bare runs are repeated for timing."""
+
+    workload: Workload
+    mode: str
+    repeat: int = 0
+
+    @property
+    def stem(self) -> str:
+        """Base name of this job's files inside the workload's raw folder."""
+        return f"{self.mode}-{self.repeat}" if self.mode == BARE else self.mode
+
+    def artifact(self, raw_dir: Path) -> Optional[Path]:
+        """Where the profiler writes its capture; None for bare runs."""
+        profiler = PROFILERS.get(self.mode)
+        return None if profiler is None else self.path(raw_dir, profiler.suffix)
+
+    def path(self, raw_dir: Path, suffix: str) -> Path:
+        """A file of this job in the raw folder."""
+        return raw_dir / self.workload.name / f"{self.stem}{suffix}"
+
+
+def discover(paths: Iterable[str], args: Sequence[str] = ()) -> list[Workload]:
+    """Scripts named directly, or every `*.py` not starting with `_` in a folder, uniquely named."""
+    scripts: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            scripts.extend(sorted(p for p in path.glob("*.py") if not p.name.startswith("_")))
+        else:
+            scripts.append(path)  # a missing script is the child's to report, like any error
+    workloads: list[Workload] = []
+    taken: set[str] = set()
+    for script in scripts:
+        name, n = script.stem, 1
+        while name in taken:
+            n += 1
+            name = f"{script.stem}-{n}"
+        taken.add(name)
+        workloads.append(Workload(name=name, script=str(script), args=tuple(args)))
+    return workloads
+
+
+def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int) -> list[Job]:
+    """Timing runs first, while nothing else of ours has warmed or loaded the machine."""
+    workloads = list(workloads)
+    bare = [Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)]
+    profiled = [Job(w, mode) for w in workloads for mode in profilers]
+    return bare + profiled
+
+
+def save_plan(raw_dir: Path, jobs: Sequence[Job], timeout: float) -> None:
+    """Write what is about to run, so the collector knows of jobs that never ran."""
+    data = {"timeout": timeout, "jobs": [{**asdict(j), "stem": j.stem} for j in jobs]}
+    (raw_dir / "plan.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load_plan(raw_dir: Path) -> tuple[list[Job], float]:
+    """The jobs and the timeout written by `save_plan`."""
+    data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
+    jobs = [
+        Job(Workload(j["workload"]["name"], j["workload"]["script"],
+                     tuple(j["workload"]["args"])), j["mode"], j["repeat"])
+        for j in data["jobs"]
+    ]
+    return jobs, float(data["timeout"])
+
+
+def command(job: Job, raw_dir: Path) -> list[str]:
+    """The child's command line."""
+    artifact = job.artifact(raw_dir)
+    return [
+        sys.executable, "-m", "reporter.run.child",
+        "--mode", job.mode,
+        "--artifact", str(artifact or ""),
+        "--metrics", str(job.path(raw_dir, ".metrics.json")),
+        "--", job.workload.script, *job.workload.args,
+    ]
+
+
+def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
+    """Run one child in its own process group; kill the group on timeout or when it is done."""
+    job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
+            open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
+        child = subprocess.Popen(  # pylint: disable=consider-using-with
+            command(job, raw_dir), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _stop_group(child)
+        finally:
+            _kill_group(child.pid)  # whatever the script spawned and left behind
+    record = {
+        "returncode": child.returncode,
+        "timed_out": timed_out,
+        "timeout": timeout,
+        "process_s": time.perf_counter() - started,
+    }
+    job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
+    return record
+
+
+def _stop_group(child: subprocess.Popen[bytes]) -> None:
+    """SIGTERM first, so the child can still save its profile; SIGKILL if it will not stop."""
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=TERMINATE_GRACE_S)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        _kill_group(child.pid)
+        child.wait()
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_jobs(jobs: Sequence[Job], raw_dir: Path, timeout: float,
+             console: Optional[Console] = None) -> None:
+    """Run every job one after another, showing progress; a failing job never stops the rest."""
+    console = console or Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("starting", total=len(jobs))
+        for job in jobs:
+            progress.update(task, description=f"{job.workload.name} · {job.stem}")
+            record = execute(job, raw_dir, timeout)
+            if record["returncode"] != 0:
+                progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
+                                       f"exit status {record['returncode']}[/]")
+            progress.advance(task)
+        progress.update(task, description="done")
