@@ -1,0 +1,149 @@
+"""Stage three: the results model in, static HTML pages out.
+
+One cached Jinja2 environment with autoescape on: everything from the data is text. Our CSS is
+inlined by `include_file`, so a page opened from a file needs nothing else, and no network.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import sysconfig
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from markupsafe import Markup
+
+from reporter.analysis.frames import walk
+from reporter.profilers import PROFILERS
+from reporter.results import Frame, Run, WorkloadResult, write_atomic
+
+STATUS_LABELS = {
+    "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
+    "timeout": "timed out", "not-run": "not run",
+}
+
+
+def render(run: Run, run_dir: Path) -> list[Path]:
+    """Write index.html and one page per workload into `run_dir`; return the pages written."""
+    env = environment()
+    pages = {"index.html": env.get_template("index.html.j2").render(run=run)}
+    for workload in run.workloads:
+        pages[page_name(workload)] = env.get_template("workload.html.j2").render(
+            run=run, workload=workload)
+    written = []
+    for name, html in pages.items():
+        write_atomic(run_dir / name, html)
+        written.append(run_dir / name)
+    return written
+
+
+def page_name(workload: WorkloadResult) -> str:
+    """A file name for a workload's page that is safe on every file system."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", workload.name) + ".html"
+
+
+@functools.lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment, with our filters and globals."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reporter.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(seconds=seconds, size=size, ratio=ratio,
+                       short_path=short_path, where=where)
+    env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
+                       percent=percent,
+                       profilers=list(PROFILERS), status_labels=STATUS_LABELS)
+    return env
+
+
+def include_file(name: str) -> Markup:
+    """Our own static file, inlined verbatim (it is ours, not data)."""
+    return Markup(resources.files("reporter.render").joinpath("static", name)
+                  .read_text(encoding="utf-8"))
+
+
+def seconds(value: Optional[float]) -> str:
+    """A duration with a unit a person reads at a glance."""
+    if value is None:
+        return "–"
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.0f} µs"
+
+
+def size(value: Optional[float]) -> str:
+    """Bytes in binary units."""
+    if value is None:
+        return "–"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def ratio(value: Optional[float]) -> str:
+    """A factor such as an overhead."""
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def percent(part: float, whole: float) -> str:
+    """`part` as a share of `whole`."""
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+def short_path(path: str) -> str:
+    """A file path without the parts that only say where Python is installed."""
+    if not path or path.startswith("<"):
+        return path
+    cwd = os.getcwd() + os.sep
+    if path.startswith(cwd):
+        return path[len(cwd):]
+    for marker in ("site-packages" + os.sep, "dist-packages" + os.sep):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    stdlib = sysconfig.get_paths()["stdlib"] + os.sep
+    if path.startswith(stdlib):
+        return "<stdlib>/" + path[len(stdlib):]
+    if path.startswith(sys.prefix + os.sep):
+        return path[len(sys.prefix) + 1:]
+    return path
+
+
+def where(frame: Any) -> str:
+    """`file:line` of a frame or function row, or "built-in" where there is no file."""
+    if not frame.file:
+        return "built-in"
+    return f"{short_path(frame.file)}:{frame.line}" if frame.line else short_path(frame.file)
+
+
+def tree_rows(tree: Frame) -> Iterator[tuple[str, Optional[Frame]]]:
+    """A call tree as flat ("open", frame) / ("leaf", frame) / ("close", None) steps.
+
+    The template nests <details> from these without recursion, so a deep tree cannot exhaust
+    Python's stack while rendering.
+    """
+    depth_stack: list[int] = []
+    for depth, frame in walk(tree):
+        while depth_stack and depth_stack[-1] >= depth:
+            depth_stack.pop()
+            yield "close", None
+        if frame.children:
+            depth_stack.append(depth)
+            yield "open", frame
+        else:
+            yield "leaf", frame
+    for _ in depth_stack:
+        yield "close", None
