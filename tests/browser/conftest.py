@@ -1,0 +1,61 @@
+"""Headless Debian Chromium driven by Playwright; Playwright's own browser download is not used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("REPORTER_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update"]
+
+
+@pytest.fixture(name="browser", scope="session")
+def fixture_browser():
+    """One Chromium for the whole session; missing Chromium fails in CI, skips elsewhere."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class PageLog:
+    """Everything a page did that a report must not do: requests, dialogs, errors."""
+
+    def __init__(self, page):
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a file in a fresh page; returns the page and its log."""
+    pages = []
+
+    def open_(path: Path):
+        page = browser.new_page()
+        pages.append(page)
+        log = PageLog(page)
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        return page, log
+
+    yield open_
+    for page in pages:
+        page.close()

@@ -1,0 +1,76 @@
+"""Report pages opened from a file in Chromium: offline, escaped, and script-free from data."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from reporter.cli import main
+from tests.conftest import RESOURCES
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+HOSTILE_FILE = "x'\"><img src=y onerror=alert(2)>.py"
+
+
+@pytest.fixture(name="report", scope="module")
+def fixture_report(tmp_path_factory):
+    """A report of the tiny workload and of a script whose names are hostile HTML."""
+    base = tmp_path_factory.mktemp("browser")
+    scripts = base / "scripts"
+    scripts.mkdir()
+    shutil.copy(RESOURCES / "tiny.py", scripts / "tiny.py")
+    (scripts / HOSTILE_FILE).write_text(textwrap.dedent(f"""
+        namespace = {{}}
+        exec("def f():\\n    return sum(range(20000))", namespace)
+        f = namespace["f"]
+        f.__code__ = f.__code__.replace(co_name={HOSTILE!r}, co_qualname={HOSTILE!r})
+        for _ in range(200):
+            f()
+        raise RuntimeError({HOSTILE!r})
+    """))
+    main(["run", str(scripts), "--out", str(base / "reports"), "--repeat", "1"])
+    return (base / "reports" / "latest").resolve()
+
+
+def pages_of(report):
+    """Every HTML page of the report."""
+    return sorted(report.glob("*.html"))
+
+
+def test_pages_load_nothing_outside_the_report_folder(report, open_page):
+    assert len(pages_of(report)) == 3
+    for path in pages_of(report):
+        page, log = open_page(path)
+        assert page.title()
+        outside = [u for u in log.requests if not u.startswith(report.as_uri())]
+        assert outside == [], path.name
+        assert log.errors == [], path.name
+
+
+def test_hostile_names_show_as_text_and_run_nothing(report, open_page):
+    for path in pages_of(report):
+        page, log = open_page(path)
+        assert log.dialogs == [], path.name
+        assert page.locator("img").count() == 0, path.name
+        assert not [u for u in log.requests if u.endswith(("/x", "/y"))]
+    hostile_page = next(p for p in pages_of(report) if p.name not in ("index.html", "tiny.html"))
+    page, _ = open_page(hostile_page)
+    text = page.inner_text("body")
+    assert HOSTILE in text  # the function name and the exception message, shown as typed
+    assert "onerror=alert(2)" in text
+
+
+def test_call_tree_opens_and_closes_without_javascript(report, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((report / "tiny.html").as_uri())
+    tree = page.locator(".calltree details").first
+    assert tree.get_attribute("open") is not None
+    assert "spin" in page.inner_text(".calltree")
+    page.locator(".calltree summary").first.click()
+    assert tree.get_attribute("open") is None
+    context.close()

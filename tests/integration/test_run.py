@@ -1,0 +1,201 @@
+"""The whole pipeline on tiny real workloads: real children, real captures, real HTML."""
+
+from __future__ import annotations
+
+import json
+import pstats
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reporter import results
+from reporter.cli import main
+from reporter.profilers import PROFILERS
+from tests.conftest import RESOURCES
+
+
+@pytest.fixture(name="good_run", scope="module")
+def fixture_good_run(tmp_path_factory):
+    """One run of a clean and a raising workload under every profiler."""
+    base = tmp_path_factory.mktemp("good")
+    scripts = base / "scripts"
+    scripts.mkdir()
+    for name in ("tiny.py", "raises.py"):
+        shutil.copy(RESOURCES / name, scripts / name)
+    out = base / "reports"
+    code = main(["run", str(scripts), "--out", str(out), "--repeat", "2", "--timeout", "120",
+                 "--", "--size", "3"])
+    run_dir = (out / "latest").resolve()
+    return code, run_dir, results.load(run_dir / "results.json")
+
+
+def by_name(run, name):
+    """The workload of that name."""
+    (workload,) = [w for w in run.workloads if w.name == name]
+    return workload
+
+
+def run_of(workload, mode):
+    """The (first) run record of that mode."""
+    return next(r for r in workload.runs if r.mode == mode)
+
+
+def test_every_mode_ran_and_a_failure_sets_the_exit_code(good_run):
+    code, _, run = good_run
+    assert code == 1
+    tiny = by_name(run, "tiny")
+    assert [r.mode for r in tiny.runs] == ["bare", "bare", *PROFILERS]
+    assert all(r.ok for r in tiny.runs), [r.reason for r in tiny.runs]
+    assert tiny.timing is not None and len(tiny.timing.samples) == 2
+    assert all(tiny.overhead(r) > 0 for r in tiny.profiled)
+
+
+def test_script_runs_as_main_with_its_argv_and_folder(good_run):
+    _, run_dir, run = good_run
+    tiny = by_name(run, "tiny")
+    for record in tiny.runs:
+        seen = json.loads((run_dir / record.artifacts["stdout"]).read_text())
+        assert seen["name"] == "__main__"
+        assert seen["argv"] == [tiny.script, "--size", "3"]
+        assert seen["path0"] == str(Path(tiny.script).resolve().parent)
+
+
+def test_cprofile_capture_loads_in_pstats_and_is_summarised(good_run):
+    _, run_dir, run = good_run
+    record = run_of(by_name(run, "tiny"), "cprofile")
+    stats = pstats.Stats(str(run_dir / record.artifacts["artifact"]))
+    assert any(func[2] == "build" for func in stats.stats)  # type: ignore[attr-defined]
+    functions = {r.function: r for r in record.cprofile.by_cumulative}
+    assert functions["<lambda>"].calls == 200_000
+    assert functions["spin"].cumulative_s >= functions["<lambda>"].cumulative_s
+    assert "run_path" not in functions  # the harness is not the user's code
+
+
+def test_pyinstrument_tree_starts_at_the_script(good_run):
+    _, _, run = good_run
+    record = run_of(by_name(run, "tiny"), "pyinstrument")
+    tree = record.pyinstrument.tree
+    assert tree.function == "<module>" and tree.file.endswith("tiny.py")
+    assert {"spin", "build"} & {c.function for c in tree.children}
+    assert record.pyinstrument.samples > 0
+
+
+def test_memray_sees_the_objects_the_script_keeps(good_run):
+    _, _, run = good_run
+    memory = run_of(by_name(run, "tiny"), "memray").memray
+    assert memory.traces_python_allocators
+    assert memory.peak_bytes > 1_000_000  # 20,000 points with their dicts
+    assert memory.total_allocations > 20_000
+    assert any(s.file.endswith("tiny.py") and s.allocations >= 20_000 for s in memory.top_at_peak)
+    assert memory.leaked_bytes > 0  # KEEP is still alive when the script ends
+
+
+def test_a_raising_script_is_reported_and_still_profiled(good_run):
+    _, _, run = good_run
+    failing = by_name(run, "raises")
+    for record in failing.runs:
+        assert record.status == "error"
+        assert record.reason == "ValueError: workload failed on purpose"
+        assert "Traceback" in record.stderr_tail
+    assert any(r.function == "work" for r in run_of(failing, "cprofile").cprofile.by_cumulative)
+    assert run_of(failing, "pyinstrument").pyinstrument is not None
+    assert run_of(failing, "memray").memray is not None
+
+
+def test_html_has_every_run_and_escapes_names(good_run):
+    _, run_dir, run = good_run
+    index = (run_dir / "index.html").read_text()
+    for workload in run.workloads:
+        assert f'href="{workload.name}.html"' in index
+        page = (run_dir / f"{workload.name}.html").read_text()
+        assert page.count("<tr>") >= len(workload.runs)
+        for mode in PROFILERS:
+            assert f'id="{mode}"' in page
+    tiny = (run_dir / "tiny.html").read_text()
+    assert "&lt;lambda&gt;" in tiny and "<lambda>" not in tiny
+    assert "&lt;module&gt;" in tiny
+    assert "snakeviz raw/tiny/cprofile.prof" in tiny
+    assert "ValueError: workload failed on purpose" in (run_dir / "raises.html").read_text()
+
+
+def test_artifact_links_point_at_files_in_the_report(good_run):
+    _, run_dir, run = good_run
+    for workload in run.workloads:
+        for record in workload.runs:
+            for path in record.artifacts.values():
+                assert (run_dir / path).is_file(), path
+
+
+def test_render_rebuilds_the_same_pages_from_results(good_run, capsys):
+    _, run_dir, _ = good_run
+    before = (run_dir / "tiny.html").read_text()
+    (run_dir / "tiny.html").unlink()
+    assert main(["render", str(run_dir)]) == 0
+    assert (run_dir / "tiny.html").read_text() == before
+    assert "index.html" in capsys.readouterr().out
+
+
+def test_latest_points_at_a_finished_run(good_run):
+    _, run_dir, _ = good_run
+    assert (run_dir.parent / "latest").is_symlink()
+    assert not list(run_dir.parent.glob(".*partial"))
+
+
+def test_clean_run_exits_zero(tmp_path):
+    script = tmp_path / "ok.py"
+    script.write_text("print(sum(range(10)))\n")
+    assert main(["run", str(script), "--out", str(tmp_path / "r"), "--repeat", "1",
+                 "--profilers", "cprofile"]) == 0
+
+
+BAD = {
+    "exits.py": ("exit", "exited with code 3"),
+    "segfault.py": ("crashed", "SIGSEGV"),
+    "hard_exit.py": ("crashed", "before the harness could report"),
+    "hangs.py": ("timeout", "2 s timeout"),
+    "syntax.py": ("error", "SyntaxError"),
+    "missing.py": ("error", "FileNotFoundError"),
+}
+
+
+def test_misbehaving_scripts_get_a_status_and_a_reason(tmp_path):
+    for name in ("exits.py", "segfault.py", "hard_exit.py", "hangs.py"):
+        shutil.copy(RESOURCES / name, tmp_path / name)
+    (tmp_path / "syntax.py").write_text("def broken(:\n")
+    out = tmp_path / "reports"
+    scripts = [str(tmp_path / name) for name in BAD]
+    code = main(["run", *scripts, "--out", str(out), "--repeat", "1", "--timeout", "2",
+                 "--profilers", "cprofile"])
+    assert code == 1
+    run = results.load(out / "latest" / "results.json")
+    for name, (status, reason) in BAD.items():
+        workload = by_name(run, Path(name).stem)
+        for record in workload.runs:
+            assert record.status == status, (name, record)
+            assert reason in record.reason, (name, record.reason)
+    hung = run_of(by_name(run, "hangs"), "cprofile")
+    assert hung.cprofile is not None  # SIGTERM let the child save what it had
+    assert run_of(by_name(run, "hard_exit"), "cprofile").artifact_error
+    assert (out / "latest" / "index.html").is_file()
+
+
+def test_usage_errors_are_one_line(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", str(empty), "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err.strip().startswith("reporter: error: no Python scripts")
+    with pytest.raises(SystemExit):
+        main(["run", "--profilers", "perf"])
+    assert "unknown profiler perf" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "--timeout", "0"])
+
+
+def test_module_entry_point_runs(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "reporter", "render", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "results.json" in done.stderr

@@ -1,0 +1,6 @@
+"""Never finishes on its own."""
+
+import time
+
+while True:
+    time.sleep(0.05)
