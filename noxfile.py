@@ -1,0 +1,46 @@
+"""Sessions named for what a user wants: report, tests, lint, snakeviz."""
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["report", "tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+LINTED = ["reporter", "workloads", "tests", "noxfile.py"]
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Profile the workloads (or the scripts given) and write reports/latest/index.html."""
+    session.install(".")
+    session.run("python", "-m", "reporter", "run", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite, with coverage of reporter/ measured in every child process too."""
+    session.install(".[test]")
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "combine", "--quiet")
+    session.run("coverage", "report")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """flake8 and pylint, as the course requires."""
+    session.install(".[lint,test]", "nox")
+    session.run("flake8", *LINTED)
+    session.run("pylint", *LINTED)
+
+
+@nox.session(default=False)
+def snakeviz(session: nox.Session) -> None:
+    """Open a workload's cProfile capture from reports/latest in snakeviz (name it to choose)."""
+    session.install(".")
+    wanted = session.posargs[0] if session.posargs else "*"
+    found = sorted(Path("reports/latest/raw").glob(f"{wanted}/cprofile.prof"))
+    if not found:
+        session.error(f"no cprofile.prof for {wanted!r} in reports/latest: run 'nox -s report'")
+    session.run("snakeviz", str(found[0]), *session.posargs[1:])
