@@ -44,3 +44,10 @@ def snakeviz(session: nox.Session) -> None:
     if not found:
         session.error(f"no cprofile.prof for {wanted!r} in reports/latest: run 'nox -s report'")
     session.run("snakeviz", str(found[0]), *session.posargs[1:])
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks that print ratios (never run by the tests): memray path, render, page loads."""
+    session.install(".", "playwright")
+    session.run("python", "-m", "tests.bench.bench_memray_path", *session.posargs)

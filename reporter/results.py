@@ -26,6 +26,30 @@ T = TypeVar("T")
 
 
 @dataclass
+class Frame:
+    """A node of a call tree: `value` is this frame's total, `self_value` what it spent itself."""
+
+    function: str
+    file: str
+    line: int
+    value: float
+    self_value: float
+    children: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class FlameGraph:
+    """A call tree to draw, with what its values measure and how far to trust it."""
+
+    name: str
+    title: str
+    unit: str
+    tree: Frame
+    note: str = ""
+    approximate: bool = False
+
+
+@dataclass
 class FunctionStat:
     """One row of a pstats table."""
 
@@ -40,25 +64,14 @@ class FunctionStat:
 
 @dataclass
 class CProfileSummary:
-    """What a cProfile capture says: call totals and the top functions two ways."""
+    """What a cProfile capture says: call totals, the top functions two ways, a rebuilt tree."""
 
     total_calls: int
     primitive_calls: int
     total_s: float
     by_cumulative: list[FunctionStat]
     by_own: list[FunctionStat]
-
-
-@dataclass
-class Frame:
-    """A node of a call tree: `value` is this frame's total, `self_value` what it spent itself."""
-
-    function: str
-    file: str
-    line: int
-    value: float
-    self_value: float
-    children: list[Frame] = field(default_factory=list)
+    graphs: list[FlameGraph] = field(default_factory=list)
 
 
 @dataclass
@@ -68,7 +81,16 @@ class PyinstrumentSummary:
     duration_s: float
     samples: int
     interval_s: float
-    tree: Optional[Frame]
+    graphs: list[FlameGraph] = field(default_factory=list)
+
+
+@dataclass
+class CodeLocation:
+    """A function at a line of a file."""
+
+    function: str
+    file: str
+    line: int
 
 
 @dataclass
@@ -81,24 +103,44 @@ class AllocationSite:
     bytes: int
     allocations: int
     allocators: list[str]
-    stack: list[str]
+    stack: list[CodeLocation]
+
+
+@dataclass
+class MemoryPoint:
+    """One of memray's periodic snapshots: resident set size and heap in use at a moment."""
+
+    time_s: float
+    rss_bytes: int
+    heap_bytes: int
+
+
+@dataclass
+class SizeBin:
+    """Allocations whose size falls in [low, high] bytes."""
+
+    low: int
+    high: int
+    allocations: int
+    bytes: int
 
 
 @dataclass
 class MemraySummary:
-    """What a memray capture says: totals, the peak, what was left at exit, and where."""
+    """What a memray capture says: the peak and what made it, what was left at exit, and when."""
 
     peak_bytes: int
-    total_bytes: int
-    total_allocations: int
+    peak_allocations: int
     leaked_bytes: int
     leaked_allocations: int
     python_allocator: str
     traces_python_allocators: bool
-    allocations_by_allocator: dict[str, int]
+    bytes_by_allocator_at_peak: dict[str, int]
     top_at_peak: list[AllocationSite]
     top_leaked: list[AllocationSite]
-    top_by_total_bytes: list[AllocationSite]
+    timeline: list[MemoryPoint]
+    sizes_at_peak: list[SizeBin]
+    graphs: list[FlameGraph] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +165,16 @@ class RunRecord:
     def ok(self) -> bool:
         """True when the script ran to completion and exited with status 0."""
         return self.status == "ok"
+
+    @property
+    def summary(self) -> Optional[CProfileSummary | PyinstrumentSummary | MemraySummary]:
+        """This run's profiler summary, whichever profiler it was."""
+        return self.cprofile or self.pyinstrument or self.memray
+
+    @property
+    def graphs(self) -> list[FlameGraph]:
+        """The flame graphs this run's profiler yielded."""
+        return self.summary.graphs if self.summary else []
 
 
 @dataclass

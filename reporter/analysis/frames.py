@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from reporter.results import Frame
 
@@ -106,3 +107,48 @@ def walk(tree: Frame) -> Iterator[tuple[int, Frame]]:
 def size(tree: Frame) -> int:
     """Number of frames in the tree."""
     return sum(1 for _ in walk(tree))
+
+
+Location = tuple[str, str, int]
+
+
+def from_stacks(samples: Iterable[tuple[Iterable[Location], float]], name: str) -> Frame:
+    """Build a tree from (stack from the root down, value) pairs, under a root called `name`."""
+    # A dict per node while building keeps insertion linear in the total stack length.
+    root: dict[str, Any] = {"children": {}, "value": 0.0, "self": 0.0}
+    for stack, value in samples:
+        node = root
+        node["value"] += value
+        for location in stack:
+            node = node["children"].setdefault(
+                location, {"children": {}, "value": 0.0, "self": 0.0})
+            node["value"] += value
+        node["self"] += value
+    return _freeze((name, "", 0), root)
+
+
+def _freeze(location: Location, root: dict[str, Any]) -> Frame:
+    """Turn the building dicts into Frames without recursion (stacks can be thousands deep)."""
+    def make(loc: Location, node: dict[str, Any]) -> Frame:
+        return Frame(function=loc[0], file=loc[1], line=loc[2], value=node["value"],
+                     self_value=node["self"])
+
+    top = make(location, root)
+    pending = [(top, root)]
+    while pending:
+        frame, node = pending.pop()
+        for loc, child in node["children"].items():
+            built = make(loc, child)
+            frame.children.append(built)
+            pending.append((built, child))
+    return top
+
+
+def stacks(tree: Frame) -> Iterator[tuple[list[Frame], float]]:
+    """The inverse of `from_stacks`: every path from the root with the self value at its end."""
+    path: list[Frame] = []
+    for depth, frame in walk(tree):
+        del path[depth:]
+        path.append(frame)
+        if frame.self_value > 0:
+            yield list(path), frame.self_value

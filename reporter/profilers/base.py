@@ -42,6 +42,11 @@ def register(profiler: Profiler) -> Profiler:
     return profiler
 
 
+def runs_the_script(function: str, file: str) -> bool:
+    """runpy's frame that executes the script's code: the frames it calls are the script."""
+    return function == "_run_code" and is_harness(file)
+
+
 def is_harness(file: str) -> bool:
     """True for frames of our own child machinery and runpy, which users never wrote."""
     return (

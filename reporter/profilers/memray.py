@@ -1,21 +1,42 @@
-"""memray: every allocation, Python objects included, with the stack that made it."""
+"""memray: every allocation, Python objects included, with the stack that made it.
+
+The capture uses memray's aggregated format: the tracker itself keeps, per stack, what was live
+at the high-water mark and what was still live at the end, plus periodic memory snapshots. Every
+view of the report comes from those few records, read once; the full format would need a pass
+over millions of records per view (see the README's figures).
+"""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import memray
-from memray._memray import compute_statistics  # what `memray stats` uses; C++, one pass
 
+from reporter.analysis import frames
 from reporter.errors import ArtifactError
-from reporter.profilers.base import is_harness, register
-from reporter.results import AllocationSite, MemraySummary
+from reporter.profilers.base import is_harness, register, runs_the_script
+from reporter.results import (AllocationSite, CodeLocation, FlameGraph, MemoryPoint, MemraySummary,
+                              SizeBin)
 
 StackFrame = tuple[str, str, int]
+HARNESS_FRAME = ("[interpreter and harness]", "", 0)
+MAX_TIMELINE_POINTS = 400
+
+
+@dataclass(frozen=True)
+class Allocations:
+    """Allocations made from one stack by one allocator: memray's aggregated record."""
+
+    stack: tuple[StackFrame, ...]  # innermost first, as memray gives it
+    bytes: int
+    count: int
+    allocator: str
 
 
 class MemrayProfiler:
@@ -28,73 +49,139 @@ class MemrayProfiler:
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
         """Track allocations made inside the block; memray closes the capture on exit."""
-        with memray.Tracker(artifact, trace_python_allocators=True, native_traces=False):
+        with memray.Tracker(artifact, trace_python_allocators=True, native_traces=False,
+                            file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS):
             yield
 
     def summarize(self, artifact: Path) -> MemraySummary:
-        """Peak, leaks and totals, each from memray's own aggregating readers."""
+        """Peak, leaks and the memory timeline, each read once from the aggregated capture."""
         try:
             reader = memray.FileReader(artifact)
             meta = reader.metadata
-            at_peak = list(reader.get_high_watermark_allocation_records(merge_threads=True))
-            leaked = list(reader.get_leaked_allocation_records(merge_threads=True))
-            stats = compute_statistics(str(artifact), report_progress=False, num_largest=self.top)
-        except (OSError, RuntimeError, ValueError) as exc:
+            at_peak = list(_records(reader.get_high_watermark_allocation_records()))
+            leaked = list(_records(reader.get_leaked_allocation_records()))
+            snapshots = list(reader.get_memory_snapshots())
+        except (OSError, RuntimeError, ValueError, NotImplementedError) as exc:
             raise ArtifactError(f"{artifact.name}: not a readable memray capture ({exc})") from exc
-        return MemraySummary(
-            peak_bytes=meta.peak_memory,
-            total_bytes=stats.total_memory_allocated,
-            total_allocations=stats.total_num_allocations,
-            leaked_bytes=sum(r.size for r in leaked),
-            leaked_allocations=sum(r.n_allocations for r in leaked),
-            python_allocator=meta.python_allocator,
-            traces_python_allocators=meta.trace_python_allocators,
-            allocations_by_allocator=dict(sorted(stats.allocation_count_by_allocator.items())),
-            top_at_peak=top_sites(_sites(at_peak), self.top),
-            top_leaked=top_sites(_sites(leaked), self.top),
-            top_by_total_bytes=[
-                AllocationSite(function=fn, file=file, line=line, bytes=size, allocations=0,
-                               allocators=[], stack=[])
-                for (fn, file, line), size in stats.top_locations_by_size
-                if not is_harness(file)
-            ],
-        )
+        return summarize_records(meta.peak_memory, at_peak, leaked, snapshots, self.top,
+                                 python_allocator=meta.python_allocator,
+                                 traced=meta.trace_python_allocators)
 
 
-def _sites(records: Iterable[Any]) -> Iterator[tuple[list[StackFrame], int, int, str]]:
+def _records(records: Iterable[Any]) -> Iterator[Allocations]:
     for record in records:
-        allocator = memray.AllocatorType(record.allocator).name
-        yield record.stack_trace(), record.size, record.n_allocations, allocator
+        yield Allocations(tuple(record.stack_trace()), record.size, record.n_allocations,
+                          memray.AllocatorType(record.allocator).name)
 
 
-def user_stack(stack: list[StackFrame]) -> list[StackFrame]:
-    """The innermost frames up to where our harness called the script."""
-    for depth, (_, file, _) in enumerate(stack):
+def summarize_records(peak: int, at_peak: Sequence[Allocations], leaked: Sequence[Allocations],
+                      snapshots: Sequence[Any], top: int, *, python_allocator: str = "pymalloc",
+                      traced: bool = True) -> MemraySummary:
+    """Every memory view of the report from the capture's aggregated records."""
+    by_allocator: dict[str, int] = defaultdict(int)
+    for record in at_peak:
+        by_allocator[allocator_family(record.allocator)] += record.bytes
+    return MemraySummary(
+        peak_bytes=peak,
+        peak_allocations=sum(r.count for r in at_peak),
+        leaked_bytes=sum(r.bytes for r in leaked),
+        leaked_allocations=sum(r.count for r in leaked),
+        python_allocator=python_allocator,
+        traces_python_allocators=traced,
+        bytes_by_allocator_at_peak=dict(sorted(by_allocator.items())),
+        top_at_peak=top_sites(at_peak, top),
+        top_leaked=top_sites(leaked, top),
+        timeline=timeline(snapshots),
+        sizes_at_peak=size_histogram(at_peak),
+        graphs=[
+            FlameGraph("memory-peak", "Memory live at the peak (bytes)", "bytes",
+                       memory_tree(at_peak, "bytes"),
+                       note="What was allocated, and from where, at the heap's high-water "
+                            "mark. The top frames name the allocator."),
+            FlameGraph("memory-peak-count", "Allocations live at the peak (count)",
+                       "allocations", memory_tree(at_peak, "count")),
+            FlameGraph("memory-leaked", "Memory still allocated when the script ended",
+                       "bytes", memory_tree(leaked, "bytes"),
+                       note="Module globals and anything they reach are still alive then: "
+                            "not every byte here is a leak."),
+        ],
+    )
+
+
+def allocator_family(allocator: str) -> str:
+    """pymalloc for Python's small-object allocator, the C function's name otherwise."""
+    return "pymalloc" if allocator.startswith("PYMALLOC") else allocator.lower()
+
+
+def user_stack(stack: Sequence[StackFrame]) -> tuple[StackFrame, ...]:
+    """The script's frames of a stack (innermost first); empty where the harness allocated."""
+    for depth, (function, file, _) in enumerate(stack):
         if is_harness(file):
-            return stack[:depth]
-    return stack
+            return tuple(stack[:depth]) if runs_the_script(function, file) else ()
+    return tuple(stack)
 
 
-def top_sites(records: Iterable[tuple[list[StackFrame], int, int, str]],
-              top: int) -> list[AllocationSite]:
-    """Group (stack, bytes, count, allocator) records by the line that allocated, biggest first."""
+def memory_tree(records: Iterable[Allocations], measure: str) -> Any:
+    """A tree from the script's `<module>` down, with the allocator as each stack's last frame."""
+    def paths() -> Iterator[tuple[list[StackFrame], float]]:
+        for record in records:
+            stack = list(reversed(user_stack(record.stack))) or [HARNESS_FRAME]
+            stack.append((f"[{allocator_family(record.allocator)}]", "", 0))
+            yield stack, float(record.bytes if measure == "bytes" else record.count)
+
+    return frames.from_stacks(paths(), name="<script>")
+
+
+def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:
+    """Group records by the line that allocated, biggest first, harness allocations left out."""
     by_line: dict[StackFrame, AllocationSite] = {}
     allocators: dict[StackFrame, set[str]] = defaultdict(set)
-    for stack, size, count, allocator in records:
-        frames = user_stack(stack)
-        if not frames:
+    for record in records:
+        stack = user_stack(record.stack)
+        if not stack:
             continue  # made by the harness itself (compiling the script), not by the user
-        where = frames[0]
+        where = stack[0]
         site = by_line.setdefault(where, AllocationSite(
             function=where[0], file=where[1], line=where[2], bytes=0, allocations=0,
-            allocators=[], stack=[f"{fn} ({file}:{line})" for fn, file, line in frames[1:6]],
+            allocators=[], stack=[CodeLocation(*frame) for frame in stack[1:6]],
         ))
-        site.bytes += size
-        site.allocations += count
-        allocators[where].add(allocator)
+        site.bytes += record.bytes
+        site.allocations += record.count
+        allocators[where].add(allocator_family(record.allocator))
     for where, site in by_line.items():
         site.allocators = sorted(allocators[where])
     return sorted(by_line.values(), key=lambda s: -s.bytes)[:top]
+
+
+def timeline(snapshots: Sequence[Any], most: int = MAX_TIMELINE_POINTS) -> list[MemoryPoint]:
+    """Memory snapshots as seconds since the first, thinned to at most `most` points.
+
+    Thinning keeps each bucket's highest heap sample, so the peak is never thinned away.
+    """
+    if not snapshots:
+        return []
+    start = snapshots[0].time
+    step = math.ceil(len(snapshots) / most)
+    points = []
+    for i in range(0, len(snapshots), step):
+        bucket = snapshots[i:i + step]
+        best = max(bucket, key=lambda s: s.heap)
+        points.append(MemoryPoint((best.time - start) / 1000, best.rss, best.heap))
+    return points
+
+
+def size_histogram(records: Iterable[Allocations]) -> list[SizeBin]:
+    """Allocations by size in power-of-two bins, from each stack's mean allocation size."""
+    bins: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for record in records:
+        if record.count <= 0:
+            continue
+        mean = record.bytes / record.count
+        exponent = max(int(math.ceil(math.log2(mean))) if mean > 1 else 0, 0)
+        bins[exponent][0] += record.count
+        bins[exponent][1] += record.bytes
+    return [SizeBin(low=(1 << (e - 1)) + 1 if e else 0, high=1 << e, allocations=c, bytes=b)
+            for e, (c, b) in sorted(bins.items())]
 
 
 register(MemrayProfiler())

@@ -12,8 +12,8 @@ from pyinstrument.session import Session
 
 from reporter.analysis import frames
 from reporter.errors import ArtifactError
-from reporter.profilers.base import is_harness, register
-from reporter.results import Frame, PyinstrumentSummary
+from reporter.profilers.base import register, runs_the_script
+from reporter.results import FlameGraph, Frame, PyinstrumentSummary
 
 _IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
 
@@ -24,7 +24,7 @@ class PyinstrumentProfiler:
     name: ClassVar[str] = "pyinstrument"
     suffix: ClassVar[str] = ".pyisession"
     interval_s: float = 0.001
-    min_fraction: float = 0.005
+    min_fraction: float = 1e-4
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
@@ -44,12 +44,15 @@ class PyinstrumentProfiler:
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ArtifactError(f"{artifact.name}: not a readable pyinstrument session "
                                 f"({type(exc).__name__}: {exc})") from exc
-        tree = None if root is None else script_tree(convert(root), self.min_fraction)
+        graphs = [] if root is None else [FlameGraph(
+            name="cpu", title="CPU time, sampled stacks (pyinstrument)", unit="seconds",
+            tree=script_tree(convert(root), self.min_fraction),
+        )]
         return PyinstrumentSummary(
             duration_s=session.duration,
             samples=session.sample_count,
             interval_s=self.interval_s,
-            tree=tree,
+            graphs=graphs,
         )
 
 
@@ -70,14 +73,9 @@ def convert(frame: Any) -> Frame:
 
 def script_tree(tree: Frame, min_fraction: float) -> Frame:
     """From the thread root down to the script: no harness, no import machinery, no dust."""
-    focused = frames.focus(tree, _runs_the_script, name="<script>")
+    focused = frames.focus(tree, lambda f: runs_the_script(f.function, f.file), name="<script>")
     cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY)
     return frames.prune(cleaned, min_fraction)
-
-
-def _runs_the_script(frame: Frame) -> bool:
-    """runpy's frame that executes the script's code: its children are the script."""
-    return frame.function == "_run_code" and is_harness(frame.file)
 
 
 register(PyinstrumentProfiler())

@@ -7,6 +7,7 @@ inlined by `include_file`, so a page opened from a file needs nothing else, and 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -19,10 +20,13 @@ from typing import Any, Optional
 import jinja2
 from markupsafe import Markup
 
-from reporter.analysis.frames import walk
+from reporter.analysis.frames import prune, walk
 from reporter.profilers import PROFILERS
-from reporter.results import Frame, Run, WorkloadResult, write_atomic
+from reporter.render.export import flame_data, speedscope
+from reporter.results import FlameGraph, Frame, MemoryPoint, Run, WorkloadResult, write_atomic
 
+STATIC_TREE_FRACTION = 0.005
+SPEEDSCOPE_DIR = "speedscope"
 STATUS_LABELS = {
     "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
     "timeout": "timed out", "not-run": "not run",
@@ -36,16 +40,31 @@ def render(run: Run, run_dir: Path) -> list[Path]:
     for workload in run.workloads:
         pages[page_name(workload)] = env.get_template("workload.html.j2").render(
             run=run, workload=workload)
+    (run_dir / SPEEDSCOPE_DIR).mkdir(exist_ok=True)
+    for workload in run.workloads:
+        for record in workload.runs:
+            for graph in record.graphs:
+                name = speedscope_name(workload, graph)
+                pages[name] = json.dumps(speedscope(graph, f"{workload.name}: {graph.title}"))
     written = []
-    for name, html in pages.items():
-        write_atomic(run_dir / name, html)
+    for name, text in pages.items():
+        write_atomic(run_dir / name, text)
         written.append(run_dir / name)
     return written
 
 
 def page_name(workload: WorkloadResult) -> str:
     """A file name for a workload's page that is safe on every file system."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", workload.name) + ".html"
+    return _safe(workload.name) + ".html"
+
+
+def speedscope_name(workload: WorkloadResult, graph: FlameGraph) -> str:
+    """Where a graph's speedscope export goes, relative to the report folder."""
+    return f"{SPEEDSCOPE_DIR}/{_safe(workload.name)}.{_safe(graph.name)}.speedscope.json"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -61,7 +80,8 @@ def environment() -> jinja2.Environment:
     env.filters.update(seconds=seconds, size=size, ratio=ratio,
                        short_path=short_path, where=where)
     env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
-                       percent=percent,
+                       percent=percent, flame_data=flame_data, static_tree=static_tree,
+                       speedscope_name=speedscope_name, memory_chart=memory_chart,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 
@@ -147,3 +167,32 @@ def tree_rows(tree: Frame) -> Iterator[tuple[str, Optional[Frame]]]:
             yield "leaf", frame
     for _ in depth_stack:
         yield "close", None
+
+
+def static_tree(tree: Frame) -> Frame:
+    """The coarser tree shown as text beside a flame graph (and instead of it without JS)."""
+    return prune(tree, STATIC_TREE_FRACTION)
+
+
+def memory_chart(points: list[MemoryPoint], width: int = 800,
+                 height: int = 180) -> dict[str, Any]:
+    """SVG coordinates for memory over time: RSS and heap lines, and the heap's peak marked."""
+    if not points:
+        return {}
+    duration = max(points[-1].time_s, 1e-9)
+    top = max(max(p.rss_bytes for p in points), max(p.heap_bytes for p in points), 1)
+
+    def xy(time_s: float, value: int) -> tuple[float, float]:
+        return round(width * time_s / duration, 1), round(height * (1 - value / top), 1)
+
+    def line(values: list[tuple[float, int]]) -> str:
+        return " ".join(f"{x},{y}" for x, y in (xy(t, v) for t, v in values))
+
+    peak = max(points, key=lambda p: p.heap_bytes)
+    px, py = xy(peak.time_s, peak.heap_bytes)
+    return {
+        "width": width, "height": height, "duration": duration, "top": top,
+        "rss": line([(p.time_s, p.rss_bytes) for p in points]),
+        "heap": line([(p.time_s, p.heap_bytes) for p in points]),
+        "peak": {"x": px, "y": py, "time": peak.time_s, "heap": peak.heap_bytes},
+    }

@@ -61,16 +61,20 @@ def test_hostile_names_show_as_text_and_run_nothing(report, open_page):
     page, _ = open_page(hostile_page)
     text = page.inner_text("body")
     assert HOSTILE in text  # the function name and the exception message, shown as typed
+    names = page.eval_on_selector_all("g.frame", "gs => gs.map(g => g.getAttribute('data-name'))")
+    assert HOSTILE in names  # and drawn in the flame graphs from the escaped JSON
     assert "onerror=alert(2)" in text
 
 
-def test_call_tree_opens_and_closes_without_javascript(report, browser):
+def test_without_javascript_the_trees_are_still_readable(report, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((report / "tiny.html").as_uri())
-    tree = page.locator(".calltree details").first
+    assert not page.locator("#graph-cpu .flame-toolbar").is_visible()
+    tree = page.locator("#graph-cpu .calltree details").first
     assert tree.get_attribute("open") is not None
-    assert "spin" in page.inner_text(".calltree")
-    page.locator(".calltree summary").first.click()
+    assert "spin" in page.inner_text("#graph-cpu .calltree")
+    page.locator("#graph-cpu .calltree summary").first.click()
     assert tree.get_attribute("open") is None
+    assert page.locator("figure.chart svg polyline").count() == 2  # memory over time, no JS
     context.close()

@@ -77,10 +77,18 @@ def test_cprofile_capture_loads_in_pstats_and_is_summarised(good_run):
 def test_pyinstrument_tree_starts_at_the_script(good_run):
     _, _, run = good_run
     record = run_of(by_name(run, "tiny"), "pyinstrument")
-    tree = record.pyinstrument.tree
-    assert tree.function == "<module>" and tree.file.endswith("tiny.py")
-    assert {"spin", "build"} & {c.function for c in tree.children}
+    (graph,) = record.pyinstrument.graphs
+    assert graph.tree.function == "<module>" and graph.tree.file.endswith("tiny.py")
+    assert {"spin", "build"} & {c.function for c in graph.tree.children}
     assert record.pyinstrument.samples > 0
+
+
+def test_cprofile_tree_is_rebuilt_and_marked_approximate(good_run):
+    _, _, run = good_run
+    (graph,) = run_of(by_name(run, "tiny"), "cprofile").cprofile.graphs
+    assert graph.approximate
+    module = next(c for c in graph.tree.children if c.file.endswith("tiny.py"))
+    assert {"spin", "build"} <= {c.function for c in module.children}
 
 
 def test_memray_sees_the_objects_the_script_keeps(good_run):
@@ -88,9 +96,23 @@ def test_memray_sees_the_objects_the_script_keeps(good_run):
     memory = run_of(by_name(run, "tiny"), "memray").memray
     assert memory.traces_python_allocators
     assert memory.peak_bytes > 1_000_000  # 20,000 points with their dicts
-    assert memory.total_allocations > 20_000
+    assert memory.peak_allocations > 20_000
     assert any(s.file.endswith("tiny.py") and s.allocations >= 20_000 for s in memory.top_at_peak)
-    assert memory.leaked_bytes > 0  # KEEP is still alive when the script ends
+    assert memory.leaked_bytes > 1_000_000  # KEEP is still alive when the script ends
+    assert len(memory.timeline) > 2
+    assert max(p.heap_bytes for p in memory.timeline) <= memory.peak_bytes
+    assert sum(b.allocations for b in memory.sizes_at_peak) == memory.peak_allocations
+    peak = next(g for g in memory.graphs if g.name == "memory-peak")
+    assert peak.tree.value == sum(memory.bytes_by_allocator_at_peak.values())
+
+
+def test_every_graph_is_exported_for_speedscope(good_run):
+    _, run_dir, run = good_run
+    exported = sorted(p.name for p in (run_dir / "speedscope").iterdir())
+    graphs = [g for w in run.workloads for r in w.runs for g in r.graphs]
+    assert len(exported) == len(graphs) >= 5
+    doc = json.loads((run_dir / "speedscope" / "tiny.cpu.speedscope.json").read_text())
+    assert doc["profiles"][0]["type"] == "sampled"
 
 
 def test_a_raising_script_is_reported_and_still_profiled(good_run):

@@ -72,3 +72,20 @@ def test_walk_is_depth_first_with_depths():
     tree = node("a", 3, children=[node("b", 2, children=[node("c", 1)]), node("d", 1, line=2)])
     walked = [(d, f.function) for d, f in frames.walk(tree)]
     assert walked == [(0, "a"), (1, "b"), (2, "c"), (1, "d")]
+
+
+def test_from_stacks_and_back():
+    a, b, c = ("a", "f.py", 1), ("b", "f.py", 2), ("c", "f.py", 3)
+    tree = frames.from_stacks([([a, b], 2.0), ([a, b, c], 1.0), ([a], 0.5), ([c], 4.0)], "root")
+    assert tree.function == "root" and tree.value == 7.5
+    assert consistent(tree)
+    paths = {tuple(f.function for f in path): value for path, value in frames.stacks(tree)}
+    assert paths == {("root", "a", "b"): 2.0, ("root", "a", "b", "c"): 1.0, ("root", "a"): 0.5,
+                     ("root", "c"): 4.0}
+
+
+def test_from_stacks_handles_stacks_deeper_than_the_recursion_limit():
+    deep = [("f", "f.py", i) for i in range(5000)]
+    tree = frames.from_stacks([(deep, 1.0)], "root")
+    assert frames.size(tree) == 5001
+    assert max(d for d, _ in frames.walk(tree)) == 5000

@@ -1,6 +1,7 @@
 """The pure parts of each profiler module on hand-built inputs."""
 
 import cProfile
+from dataclasses import dataclass
 import pstats
 
 import pytest
@@ -8,7 +9,19 @@ import pytest
 from reporter.errors import ArtifactError
 from reporter.profilers import PROFILERS, is_harness
 from reporter.profilers.cprofile import summarize_stats
-from reporter.profilers.memray import top_sites, user_stack
+from reporter.profilers.memray import (HARNESS_FRAME, Allocations, memory_tree, size_histogram,
+                                       summarize_records, timeline, top_sites, user_stack)
+from reporter.results import CodeLocation
+
+
+@dataclass
+class Snapshot:
+    """Stands in for memray's MemorySnapshot."""
+
+    time: int
+    rss: int
+    heap: int
+
 
 RUNPY = "<frozen runpy>"
 
@@ -67,23 +80,64 @@ def test_unreadable_artifacts_raise_artifact_errors(tmp_path):
             profiler.summarize(junk)
 
 
-def test_memray_user_stack_stops_at_the_harness():
+def test_memray_user_stack_keeps_the_script_and_drops_harness_allocations():
     stack = [("inner", "w.py", 3), ("<module>", "w.py", 9), ("_run_code", RUNPY, 88)]
-    assert user_stack(stack) == stack[:2]
-    assert user_stack(stack[:2]) == stack[:2]
+    assert user_stack(stack) == tuple(stack[:2])
+    assert user_stack(stack[:2]) == tuple(stack[:2])
+    # runpy importing pkgutil for itself is not the script's doing
+    harness_import = [("<module>", "/lib/pkgutil.py", 1), ("run_path", RUNPY, 262)]
+    assert not user_stack(harness_import)
+
+
+HERE = (("make", "w.py", 3), ("<module>", "w.py", 9), ("_run_code", RUNPY, 1))
+THERE = (("load", "w.py", 7), ("<module>", "w.py", 10), ("_run_code", RUNPY, 1))
+RECORDS = [
+    Allocations(HERE, 100, 2, "PYMALLOC_MALLOC"),
+    Allocations(HERE, 50, 1, "MALLOC"),
+    Allocations(THERE, 400, 1, "MALLOC"),
+    Allocations((("_get_code", RUNPY, 5),), 1000, 1, "MALLOC"),  # runpy compiling the script
+]
 
 
 def test_memray_top_sites_groups_by_line_and_sorts_by_bytes():
-    here = [("make", "w.py", 3), ("<module>", "w.py", 9), ("run", RUNPY, 1)]
-    there = [("load", "w.py", 7), ("<module>", "w.py", 10)]
-    records = [
-        (here, 100, 2, "PYMALLOC_MALLOC"),
-        (here, 50, 1, "MALLOC"),
-        (there, 400, 1, "MALLOC"),
-        ([("_get_code", RUNPY, 5)], 999, 1, "MALLOC"),  # the harness compiling the script
-    ]
-    sites = top_sites(records, top=5)
+    sites = top_sites(RECORDS, top=5)
     found = [(s.function, s.bytes, s.allocations) for s in sites]
     assert found == [("load", 400, 1), ("make", 150, 3)]
-    assert sites[1].allocators == ["MALLOC", "PYMALLOC_MALLOC"]
-    assert sites[1].stack == ["<module> (w.py:9)"]
+    assert sites[1].allocators == ["malloc", "pymalloc"]
+    assert sites[1].stack == [CodeLocation("<module>", "w.py", 9)]
+
+
+def test_memray_trees_keep_every_byte_and_name_the_allocator():
+    tree = memory_tree(RECORDS, "bytes")
+    assert tree.value == 1550
+    modules = [c for c in tree.children if c.function == "<module>"]
+    assert sum(m.value for m in modules) == 550  # two lines of the module: two frames
+    make = next(c for m in modules for c in m.children if c.function == "make")
+    assert {c.function: c.value for c in make.children} == {"[pymalloc]": 100, "[malloc]": 50}
+    assert any(c.function == HARNESS_FRAME[0] and c.value == 1000 for c in tree.children)
+    assert memory_tree(RECORDS, "count").value == 5
+
+
+def test_memray_summary_totals():
+    snapshots = [Snapshot(1000, 10, 0), Snapshot(1010, 30, 25), Snapshot(1020, 20, 5)]
+    summary = summarize_records(1550, RECORDS, RECORDS[:1], snapshots, top=3)
+    leaks = (summary.leaked_bytes, summary.leaked_allocations)
+    assert summary.peak_allocations == 5 and leaks == (100, 2)
+    assert summary.bytes_by_allocator_at_peak == {"malloc": 1450, "pymalloc": 100}
+    assert [g.name for g in summary.graphs] == ["memory-peak", "memory-peak-count", "memory-leaked"]
+
+
+def test_memray_timeline_is_relative_and_thinning_keeps_the_peak():
+    snapshots = [Snapshot(5000 + 10 * i, 100 + i, 1000 if i == 37 else i) for i in range(100)]
+    points = timeline(snapshots, most=10)
+    assert len(points) == 10
+    assert 0 <= points[0].time_s < 0.1 and points[-1].time_s <= 0.99
+    assert max(p.heap_bytes for p in points) == 1000
+    assert not timeline([])
+
+
+def test_memray_size_histogram_uses_power_of_two_bins():
+    bins = size_histogram([Allocations(HERE, 48 * 10, 10, "PYMALLOC_MALLOC"),
+                           Allocations(HERE, 1, 1, "MALLOC"),
+                           Allocations(THERE, 0, 0, "MALLOC")])
+    assert [(b.low, b.high, b.allocations) for b in bins] == [(0, 1, 1), (33, 64, 10)]

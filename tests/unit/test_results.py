@@ -6,7 +6,7 @@ import pytest
 
 from reporter import results
 from reporter.errors import ReporterError
-from reporter.results import (CProfileSummary, Environment, Frame, FunctionStat,
+from reporter.results import (CProfileSummary, Environment, FlameGraph, Frame, FunctionStat,
                               PyinstrumentSummary, Run, RunRecord, TimingStats, WorkloadResult)
 
 
@@ -19,8 +19,8 @@ def sample_run() -> Run:
         RunRecord("cprofile", 0, "ok", "", 0, 2.2, 2.5, "", {"artifact": "raw/w/cprofile.prof"},
                   cprofile=CProfileSummary(10, 10, 1.0, [stat], [stat])),
         RunRecord("pyinstrument", 0, "error", "ValueError: x", 1, 1.1, 1.3, "Traceback",
-                  pyinstrument=PyinstrumentSummary(1.0, 10, 0.001,
-                                                   Frame("<module>", "w.py", 1, 1.0, 1.0))),
+                  pyinstrument=PyinstrumentSummary(1.0, 10, 0.001, [FlameGraph(
+                      "cpu", "CPU", "seconds", Frame("<module>", "w.py", 1, 1.0, 1.0))])),
     ]
     env = Environment("3.11.7", "CPython 3.11.7", "Linux", "/usr/bin/python3", "2026-01-01",
                       {"memray": "1.0"})

@@ -1,0 +1,57 @@
+"""Trees in the shapes other programs read: our flame graph's compact JSON, and speedscope's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reporter.analysis.frames import stacks, walk
+from reporter.results import FlameGraph
+
+SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
+SPEEDSCOPE_UNITS = {"seconds": "seconds", "bytes": "bytes", "allocations": "none"}
+
+
+def flame_data(graph: FlameGraph) -> dict[str, Any]:
+    """The tree in preorder as [name, file, line, value, self, depth] rows over a string table."""
+    strings: dict[str, int] = {}
+
+    def index(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    nodes = [
+        [index(f.function), index(f.file), f.line, _round(f.value), _round(f.self_value), depth]
+        for depth, f in walk(graph.tree)
+    ]
+    return {"unit": graph.unit, "strings": list(strings), "nodes": nodes}
+
+
+def speedscope(graph: FlameGraph, name: str) -> dict[str, Any]:
+    """The tree as a speedscope "sampled" profile: one weighted sample per stack with self value."""
+    frames: dict[tuple[str, str, int], int] = {}
+    samples, weights = [], []
+    for path, weight in stacks(graph.tree):
+        samples.append([frames.setdefault((f.function, f.file, f.line), len(frames))
+                        for f in path])
+        weights.append(weight)
+    return {
+        "$schema": SPEEDSCOPE_SCHEMA,
+        "name": name,
+        "exporter": "reporter",
+        "activeProfileIndex": 0,
+        "shared": {"frames": [{"name": fn, "file": file, "line": line} if file else {"name": fn}
+                              for fn, file, line in frames]},
+        "profiles": [{
+            "type": "sampled",
+            "name": graph.title,
+            "unit": SPEEDSCOPE_UNITS.get(graph.unit, "none"),
+            "startValue": 0,
+            "endValue": graph.tree.value,
+            "samples": samples,
+            "weights": weights,
+        }],
+    }
+
+
+def _round(value: float) -> float:
+    """Six significant digits: a tenth of the page size, no visible difference."""
+    return float(f"{value:.6g}")

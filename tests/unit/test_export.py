@@ -1,0 +1,45 @@
+"""Trees exported for our flame graph and for speedscope."""
+
+from reporter.render import memory_chart, static_tree
+from reporter.render.export import flame_data, speedscope
+from reporter.results import FlameGraph, Frame, MemoryPoint
+
+TREE = Frame("<module>", "w.py", 1, 3.0, 0.5, [
+    Frame("f", "w.py", 4, 2.0, 2.0),
+    Frame("<lambda>", "w.py", 9, 0.5, 0.5),
+])
+GRAPH = FlameGraph("cpu", "CPU", "seconds", TREE)
+
+
+def test_flame_data_is_a_preorder_table_over_a_string_table():
+    data = flame_data(GRAPH)
+    names = [data["strings"][row[0]] for row in data["nodes"]]
+    assert names == ["<module>", "f", "<lambda>"]
+    assert [row[5] for row in data["nodes"]] == [0, 1, 1]
+    assert data["strings"].count("w.py") == 1
+    assert data["unit"] == "seconds"
+
+
+def test_speedscope_samples_weigh_each_stack_by_its_self_value():
+    doc = speedscope(GRAPH, "w: CPU")
+    profile = doc["profiles"][0]
+    assert profile["type"] == "sampled" and profile["unit"] == "seconds"
+    assert sum(profile["weights"]) == profile["endValue"] == 3.0
+    names = [[doc["shared"]["frames"][i]["name"] for i in s] for s in profile["samples"]]
+    assert names == [["<module>"], ["<module>", "f"], ["<module>", "<lambda>"]]
+    counts = speedscope(FlameGraph("n", "N", "allocations", TREE), "x")["profiles"][0]
+    assert counts["unit"] == "none"
+
+
+def test_static_tree_folds_small_frames():
+    big = Frame("root", "", 0, 1000.0, 0.0, [Frame("a", "", 0, 999.0, 999.0),
+                                             Frame("b", "", 0, 1.0, 1.0)])
+    assert [c.function for c in static_tree(big).children] == ["a", "[other] 1 smaller"]
+
+
+def test_memory_chart_scales_and_marks_the_peak():
+    points = [MemoryPoint(0.0, 100, 10), MemoryPoint(1.0, 200, 50), MemoryPoint(2.0, 150, 20)]
+    chart = memory_chart(points, width=200, height=100)
+    assert chart["rss"].split()[1] == "100.0,0.0"
+    assert chart["peak"] == {"x": 100.0, "y": 75.0, "time": 1.0, "heap": 50}
+    assert not memory_chart([])
