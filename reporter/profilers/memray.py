@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,12 +46,14 @@ class MemrayProfiler:
     suffix: ClassVar[str] = ".memray.bin"
     top: int = 15
 
-    @contextmanager
-    def capture(self, artifact: Path) -> Iterator[None]:
-        """Track allocations made inside the block; memray closes the capture on exit."""
-        with memray.Tracker(artifact, trace_python_allocators=True, native_traces=False,
-                            file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS):
-            yield
+    def capture(self, artifact: Path) -> AbstractContextManager[Any]:
+        """Track allocations made inside the block; memray closes the capture on exit.
+
+        The tracker is the context manager itself: entered from a generator-based one, memray
+        loses the frames above the generator when it suspends, and stacks come out cut short.
+        """
+        return memray.Tracker(artifact, trace_python_allocators=True, native_traces=False,
+                              file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS)
 
     def summarize(self, artifact: Path) -> MemraySummary:
         """Peak, leaks and the memory timeline, each read once from the aggregated capture."""
