@@ -50,4 +50,5 @@ def snakeviz(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks that print ratios (never run by the tests): memray path, render, page loads."""
     session.install(".", "playwright")
+    session.run("python", "-m", "reporter", "bench", "workloads/class_variants.py")
     session.run("python", "-m", "tests.bench.bench_memray_path", *session.posargs)

@@ -2,18 +2,22 @@
 
     reporter run [PATH ...] [--out DIR] [--profilers LIST] [--timeout S] [--repeat N] [-- ARGS]
     reporter render RUN_DIR
+    reporter bench SCRIPT [--processes N] [-- ARGS]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import Optional
 
 from reporter import collect, render, results
+from reporter.benchmark import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
+from reporter.render.text import benchmark_table
 from reporter.run import runner, store
 
 
@@ -35,6 +39,8 @@ class RunCommand:
                             help="seconds before one child is stopped (default: 300)")
         parser.add_argument("--repeat", type=int, default=5, metavar="N",
                             help="unprofiled runs per script, for timing (default: 5)")
+        parser.add_argument("--bench-processes", type=int, default=5, metavar="N",
+                            help="fresh processes timing the CASES a script declares (default: 5)")
 
     def run(self, args: argparse.Namespace) -> int:
         """Run, collect, render, then publish the report folder."""
@@ -42,7 +48,8 @@ class RunCommand:
         if not workloads:
             raise ReporterError(f"no Python scripts found in {', '.join(args.paths)}")
         work = store.new_run_dir(args.out)
-        jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0))
+        jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0),
+                           max(args.bench_processes, 0))
         runner.save_plan(work / "raw", jobs, args.timeout)
         runner.run_jobs(jobs, work / "raw", args.timeout)
         run = collect.collect(work, store.run_id_of(work))
@@ -75,7 +82,38 @@ class RenderCommand:
         return 0
 
 
-COMMANDS = (RunCommand(), RenderCommand())
+class BenchCommand:
+    """Time and size the CASES a script declares, in fresh processes; print them as a table."""
+
+    name = "bench"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter bench`."""
+        parser.add_argument("script", metavar="SCRIPT", help="a script that declares CASES")
+        parser.add_argument("--processes", type=int, default=5, metavar="N",
+                            help="fresh timing processes whose values are pooled (default: 5)")
+        parser.add_argument("--timeout", type=_positive, default=600.0, metavar="SECONDS")
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Run the benchmark jobs alone in a scratch folder and print what they measured."""
+        workload = runner.discover([args.script], args.script_args)[0]
+        if not declares_cases(Path(workload.script)):
+            raise ReporterError(f"{args.script} declares no CASES (see reporter.benchmark)")
+        jobs = runner.plan([workload], [], 0, max(args.processes, 1))
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            (work / "raw").mkdir()
+            runner.save_plan(work / "raw", jobs, args.timeout)
+            runner.run_jobs(jobs, work / "raw", args.timeout)
+            (result,) = collect.collect(work, "bench").workloads
+        for record in result.failed:
+            print(f"{record.mode} #{record.repeat}: {record.reason}", file=sys.stderr)
+        if result.benchmark:
+            print(benchmark_table(result.benchmark))
+        return 1 if result.failed or not result.benchmark else 0
+
+
+COMMANDS = (RunCommand(), RenderCommand(), BenchCommand())
 
 
 def _profiler_list(text: str) -> list[str]:

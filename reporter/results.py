@@ -22,6 +22,12 @@ from reporter.errors import ReporterError
 
 FORMAT_VERSION = 1
 
+# Modes of a child that run no profiler: repeated unprofiled runs, benchmark timing and sizing.
+BARE = "bare"
+BENCH = "bench"
+BENCH_MEMORY = "bench-memory"
+UNPROFILED = (BARE, BENCH, BENCH_MEMORY)
+
 T = TypeVar("T")
 
 
@@ -204,6 +210,65 @@ class TimingStats:
 
 
 @dataclass
+class CaseTiming:
+    """One benchmark case: seconds per execution, pooled over every timing process."""
+
+    variant: str
+    operation: str
+    supported: bool
+    reason: str
+    loops: int
+    values_s: list[float]
+    processes: int
+
+    @property
+    def stats(self) -> Optional[TimingStats]:
+        """Median and spread of the pooled values."""
+        return TimingStats(self.values_s) if self.values_s else None
+
+
+@dataclass
+class InstanceMemory:
+    """What one instance of a variant costs, measured over many instances."""
+
+    variant: str
+    stmt: str
+    supported: bool
+    reason: str
+    instances: int = 0
+    traced_bytes: int = 0
+    allocation_sizes: list[list[int]] = field(default_factory=list)
+    type_name: str = ""
+    basicsize: int = 0
+    item_bytes: int = 0
+    getsizeof: int = 0
+    gc_tracked: bool = False
+    weakref_slot: bool = False
+    dict_bytes: Optional[int] = None
+
+    @property
+    def bytes_per_instance(self) -> float:
+        """Traced bytes over the number of instances."""
+        return self.traced_bytes / self.instances if self.instances else 0.0
+
+    @property
+    def pre_header(self) -> int:
+        """Bytes CPython puts before the object: GC links and, for plain classes, dict pointers."""
+        return self.getsizeof - self.basicsize - self.item_bytes
+
+
+@dataclass
+class Benchmark:
+    """A workload's declared cases, timed in fresh processes and sized under tracemalloc."""
+
+    cases: list[CaseTiming]
+    memory: list[InstanceMemory]
+    gc_enabled: bool
+    pymalloc_alignment: int = 0
+    pymalloc_threshold: int = 0
+
+
+@dataclass
 class WorkloadResult:
     """Every run of one script."""
 
@@ -211,17 +276,18 @@ class WorkloadResult:
     script: str
     args: list[str]
     runs: list[RunRecord]
+    benchmark: Optional[Benchmark] = None
 
     @property
     def timing(self) -> Optional[TimingStats]:
         """Timing of the successful bare runs, or None when there is none."""
-        samples = [r.wall_s for r in self.runs if r.mode == "bare" and r.ok and r.wall_s]
+        samples = [r.wall_s for r in self.runs if r.mode == BARE and r.ok and r.wall_s]
         return TimingStats(samples) if samples else None
 
     @property
     def profiled(self) -> list[RunRecord]:
         """The runs made under a profiler."""
-        return [r for r in self.runs if r.mode != "bare"]
+        return [r for r in self.runs if r.mode not in UNPROFILED]
 
     @property
     def failed(self) -> list[RunRecord]:

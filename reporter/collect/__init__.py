@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
-from reporter.errors import ArtifactError
+from reporter.analysis import bench
+from reporter.errors import ArtifactError, ReporterError
 from reporter.profilers import PROFILERS
-from reporter.results import Environment, Run, RunRecord, WorkloadResult
+from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, Environment, Run, RunRecord,
+                              WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
@@ -36,8 +38,35 @@ def collect(work: Path, run_id: str, complete: bool = True) -> Run:
         result = workloads.setdefault(
             w.name, WorkloadResult(name=w.name, script=w.script, args=list(w.args), runs=[]))
         result.runs.append(collect_job(job, raw, work))
+    for result in workloads.values():
+        benched = [j for j in jobs if j.workload.name == result.name
+                   and j.mode in (BENCH, BENCH_MEMORY)]
+        if benched:
+            result.benchmark = collect_benchmark(benched, raw, result)
     return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
                complete=complete)
+
+
+def collect_benchmark(jobs: Sequence[Job], raw: Path,
+                      result: WorkloadResult) -> Optional[Benchmark]:
+    """Pool the benchmark processes that ran cleanly; a malformed file marks its run."""
+    timings, memory = [], None
+    records = {(r.mode, r.repeat): r for r in result.runs}
+    for job in jobs:
+        record = records[(job.mode, job.repeat)]
+        artifact = job.artifact(raw)
+        data = _read_json(artifact) if record.ok and artifact else None
+        if record.ok and data is None:
+            record.artifact_error = f"{job.stem}: the benchmark wrote no readable results"
+        elif job.mode == BENCH and data is not None:
+            timings.append(data)
+        elif data is not None:
+            memory = data
+    try:
+        return bench.merge(timings, memory)
+    except (ReporterError, KeyError, TypeError, ValueError) as exc:
+        records[(jobs[0].mode, jobs[0].repeat)].artifact_error = f"benchmark results: {exc}"
+        return None
 
 
 def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
@@ -63,7 +92,7 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
                    if p is not None and p.is_file() and p.stat().st_size},
     )
     profiler = PROFILERS.get(job.mode)
-    if profiler is not None and process is not None:
+    if profiler is not None and process is not None:  # a profiler ran: summarise its capture
         artifact = job.artifact(raw)
         try:
             if artifact is None or not artifact.is_file():

@@ -20,10 +20,12 @@ from typing import Any, Optional
 import jinja2
 from markupsafe import Markup
 
+from reporter.analysis import bench
 from reporter.analysis.frames import prune, walk
 from reporter.profilers import PROFILERS
 from reporter.render.export import flame_data, speedscope
-from reporter.results import FlameGraph, Frame, MemoryPoint, Run, WorkloadResult, write_atomic
+from reporter.results import (Benchmark, FlameGraph, Frame, MemoryPoint, Run, WorkloadResult,
+                              write_atomic)
 
 STATIC_TREE_FRACTION = 0.005
 SPEEDSCOPE_DIR = "speedscope"
@@ -82,6 +84,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
                        percent=percent, flame_data=flame_data, static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
+                       bench=bench, bars=bars,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 
@@ -196,3 +199,24 @@ def memory_chart(points: list[MemoryPoint], width: int = 800,
         "heap": line([(p.time_s, p.heap_bytes) for p in points]),
         "peak": {"x": px, "y": py, "time": peak.time_s, "heap": peak.heap_bytes},
     }
+
+
+def bars(result: Benchmark, operation: Optional[str] = None,
+         width: int = 380) -> list[dict[str, Any]]:
+    """Bar geometry for one operation's timings (median, IQR whisker) or, without an
+    operation, for bytes per instance."""
+    if operation is None:
+        rows = [(m.variant, m.bytes_per_instance, None, None, False)
+                for m in result.memory if m.supported]
+    else:
+        rows = []
+        for timing in result.cases:
+            if timing.operation == operation and timing.stats is not None:
+                q1, q3 = timing.stats.quartiles
+                rows.append((timing.variant, timing.stats.median, q1, q3, bench.wide(timing)))
+    top = max((r[3] or r[1] for r in rows), default=0) or 1
+    return [{"label": label, "value": value, "wide": flag,
+             "width": round(width * value / top, 1),
+             "low": None if low is None else round(width * low / top, 1),
+             "high": None if high is None else round(width * high / top, 1)}
+            for label, value, low, high, flag in rows]

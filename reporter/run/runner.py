@@ -21,9 +21,12 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from reporter.benchmark import declares_cases
 from reporter.profilers import PROFILERS
+from reporter.results import BARE, BENCH, BENCH_MEMORY
 
-BARE = "bare"
+REPEATED = (BARE, BENCH)
+BENCH_SUFFIX = ".bench.json"
 TERMINATE_GRACE_S = 3.0
 
 
@@ -38,7 +41,7 @@ class Workload:
 
 @dataclass(frozen=True)
 class Job:
-    """One child process: a workload in one mode; bare runs are repeated for timing."""
+    """One child process: a workload in one mode; timing runs (bare, bench) are repeated."""
 
     workload: Workload
     mode: str
@@ -47,10 +50,12 @@ class Job:
     @property
     def stem(self) -> str:
         """Base name of this job's files inside the workload's raw folder."""
-        return f"{self.mode}-{self.repeat}" if self.mode == BARE else self.mode
+        return f"{self.mode}-{self.repeat}" if self.mode in REPEATED else self.mode
 
     def artifact(self, raw_dir: Path) -> Optional[Path]:
-        """Where the profiler writes its capture; None for bare runs."""
+        """Where the profiler or the benchmark writes its result; None for bare runs."""
+        if self.mode in (BENCH, BENCH_MEMORY):
+            return self.path(raw_dir, BENCH_SUFFIX)
         profiler = PROFILERS.get(self.mode)
         return None if profiler is None else self.path(raw_dir, profiler.suffix)
 
@@ -80,12 +85,21 @@ def discover(paths: Iterable[str], args: Sequence[str] = ()) -> list[Workload]:
     return workloads
 
 
-def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int) -> list[Job]:
-    """Timing runs first, while nothing else of ours has warmed or loaded the machine."""
+def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
+         bench_processes: int = 0) -> list[Job]:
+    """Timing runs first, while nothing else of ours has warmed or loaded the machine.
+
+    Scripts that declare benchmark `CASES` also get `bench_processes` timing processes and one
+    memory process.
+    """
     workloads = list(workloads)
-    bare = [Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)]
-    profiled = [Job(w, mode) for w in workloads for mode in profilers]
-    return bare + profiled
+    benched = [w for w in workloads if bench_processes and declares_cases(Path(w.script))]
+    return [
+        *(Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)),
+        *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
+        *(Job(w, BENCH_MEMORY) for w in benched),
+        *(Job(w, mode) for w in workloads for mode in profilers),
+    ]
 
 
 def save_plan(raw_dir: Path, jobs: Sequence[Job], timeout: float) -> None:
@@ -107,14 +121,15 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], float]:
 
 def command(job: Job, raw_dir: Path) -> list[str]:
     """The child's command line."""
-    artifact = job.artifact(raw_dir)
-    return [
-        sys.executable, "-m", "reporter.run.child",
-        "--mode", job.mode,
-        "--artifact", str(artifact or ""),
-        "--metrics", str(job.path(raw_dir, ".metrics.json")),
-        "--", job.workload.script, *job.workload.args,
-    ]
+    artifact = str(job.artifact(raw_dir) or "")
+    metrics = str(job.path(raw_dir, ".metrics.json"))
+    script = ["--", job.workload.script, *job.workload.args]
+    if job.mode in (BENCH, BENCH_MEMORY):
+        kind = "--timing" if job.mode == BENCH else "--memory"
+        return [sys.executable, "-m", "reporter.run.bench_child", kind,
+                "--out", artifact, "--metrics", metrics, *script]
+    return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
+            "--artifact", artifact, "--metrics", metrics, *script]
 
 
 def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:

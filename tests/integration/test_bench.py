@@ -1,0 +1,66 @@
+"""The benchmark engine measuring real differences in real child processes."""
+
+import pytest
+
+from reporter import results
+from reporter.analysis import bench
+from reporter.cli import main
+from tests.conftest import RESOURCES
+
+
+@pytest.fixture(name="measured", scope="module")
+def fixture_measured(tmp_path_factory):
+    """One report of the benchmark resource with two timing processes."""
+    out = tmp_path_factory.mktemp("bench") / "reports"
+    code = main(["run", str(RESOURCES / "bench_cases.py"), "--out", str(out), "--repeat", "1",
+                 "--profilers", "cprofile", "--bench-processes", "2"])
+    run = results.load(out / "latest" / "results.json")
+    return code, run.workloads[0], out / "latest"
+
+
+def test_twice_the_work_ranks_as_about_twice_as_slow(measured):
+    code, workload, _ = measured
+    assert code == 0
+    result = workload.benchmark
+    twice = bench.case(result, "twice", "loop")
+    assert twice.processes == 2 and len(twice.values_s) == 6
+    assert 1.6 < bench.ratio(result, twice) < 2.4
+    assert bench.distinct(twice.stats, bench.case(result, "plain", "loop").stats)
+
+
+def test_slots_instances_are_smaller_than_dict_instances(measured):
+    _, workload, _ = measured
+    sizes = {m.variant: m for m in workload.benchmark.memory}
+    assert sizes["slots"].bytes_per_instance < sizes["plain"].bytes_per_instance
+    assert sizes["slots"].dict_bytes is None and sizes["plain"].dict_bytes
+    assert workload.benchmark.pymalloc_alignment in (8, 16)
+
+
+def test_what_a_variant_cannot_do_is_reported(measured):
+    _, workload, run_dir = measured
+    frozen = bench.case(workload.benchmark, "frozen", "delete")
+    assert not frozen.supported and "AttributeError" in frozen.reason
+    page = (run_dir / "bench_cases.html").read_text()
+    assert 'id="benchmark"' in page and "not supported" in page
+    conclusion = next(line for line in bench.conclusions(workload.benchmark)
+                      if line.startswith("loop:"))
+    assert "twice" in conclusion and conclusion in page.replace("&#39;", "'")
+
+
+def test_the_main_block_does_not_run_when_timing(measured):
+    _, workload, run_dir = measured
+    benched = [r for r in workload.runs if r.mode.startswith("bench")]
+    assert len(benched) == 3 and all(r.ok for r in benched)
+    assert not [r for r in benched if "stdout" in r.artifacts]  # nothing printed: no main block
+    assert "only timed" in (run_dir / "raw/bench_cases/cprofile.stdout.txt").read_text()
+
+
+def test_bench_command_prints_cv_per_case(capsys):
+    assert main(["bench", str(RESOURCES / "bench_cases.py"), "--processes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "CV" in out and "twice" in out and "not supported" in out and "%" in out
+
+
+def test_bench_command_refuses_a_script_without_cases(capsys):
+    assert main(["bench", str(RESOURCES / "tiny.py")]) == 2
+    assert "declares no CASES" in capsys.readouterr().err

@@ -1,0 +1,122 @@
+"""Benchmark analysis on hand-made measurements: pooling, ranking, memory anatomy."""
+
+import pytest
+
+from reporter.analysis import bench
+from reporter.benchmark import Case, declares_cases, normalise
+from reporter.errors import ReporterError
+from reporter.results import Benchmark, CaseTiming, InstanceMemory
+
+
+def timing(variant, operation, values, supported=True):
+    """A case result with these values from one process."""
+    return {"variant": variant, "operation": operation, "supported": supported,
+            "reason": "" if supported else "AttributeError: can't delete attribute",
+            "loops": 1000, "values_s": values}
+
+
+PLAIN = {"variant": "plain", "stmt": "Plain()", "supported": True, "reason": "",
+         "instances": 1000, "traced_bytes": 96_000,
+         "allocation_sizes": [[40, 1000], [56, 1000], [700, 1]], "type_name": "Plain",
+         "basicsize": 24, "getsizeof": 56, "gc_tracked": True, "weakref_slot": True,
+         "dict_bytes": 96}
+SLOTS = {**PLAIN, "variant": "slots", "traced_bytes": 56_000, "allocation_sizes": [[56, 1000]],
+         "type_name": "Slots", "basicsize": 40, "weakref_slot": False, "dict_bytes": None}
+
+
+def sample() -> Benchmark:
+    """Two processes timing plain, a twice-as-slow variant, a noisy one and an unsupported one."""
+    first = {"cases": [timing("plain", "read", [1.0e-8, 1.01e-8]),
+                       timing("slow", "read", [2.0e-8, 2.02e-8]),
+                       timing("noisy", "read", [0.5e-8, 2.0e-8]),
+                       timing("frozen", "read", [], supported=False)]}
+    second = {"cases": [timing("plain", "read", [0.99e-8]),
+                        timing("slow", "read", [1.98e-8]),
+                        timing("noisy", "read", [1.2e-8]),
+                        timing("frozen", "read", [], supported=False)]}
+    memory = {"instances": [PLAIN, SLOTS], "pymalloc": {"alignment": 16, "threshold": 512}}
+    return bench.merge([first, second], memory)
+
+
+def test_merge_pools_values_across_processes():
+    result = sample()
+    plain = bench.case(result, "plain", "read")
+    assert plain.processes == 2 and len(plain.values_s) == 3
+    assert result.pymalloc_alignment == 16
+    assert bench.variants(result) == ["plain", "slow", "noisy", "frozen", "slots"]
+    assert bench.operations(result) == ["read"]
+
+
+def test_ratio_and_ranking():
+    result = sample()
+    slow = bench.case(result, "slow", "read")
+    assert bench.ratio(result, slow) == pytest.approx(2.0, rel=0.01)
+    assert bench.distinct(slow.stats, bench.case(result, "plain", "read").stats)
+    assert bench.wide(bench.case(result, "noisy", "read"))
+    assert not bench.wide(slow)
+    assert bench.ratio(result, bench.case(result, "frozen", "read")) is None
+
+
+def test_conclusions_rank_only_what_the_data_supports():
+    read, memory = bench.conclusions(sample())
+    assert read.startswith("read: plain takes 10.0 ns")
+    assert "slower: slow (2.00×)" in read
+    assert "within the noise: noisy" in read
+    assert "not supported by: frozen" in read
+    assert "slots 56 (0.58×)" in memory
+    assert "the smallest is slots, which has no instance dict" in memory
+
+
+def test_coefficient_of_variation():
+    assert bench.coefficient_of_variation([1.0]) == 0.0
+    assert bench.coefficient_of_variation([1.0, 1.0, 1.0]) == 0.0
+    assert bench.coefficient_of_variation([1.0, 3.0]) == pytest.approx(2 ** 0.5 / 2)
+
+
+@pytest.mark.parametrize("size, block", [(1, 16), (16, 16), (17, 32), (56, 64), (512, 512),
+                                         (513, None)])
+def test_size_class(size, block):
+    assert bench.size_class(size, 16, 512) == block
+    assert bench.size_class(size, 0, 0) is None
+
+
+def test_memory_anatomy_and_blocks():
+    plain, slots = sample().memory
+    assert plain.bytes_per_instance == 96 and plain.pre_header == 32
+    assert bench.per_instance_allocations(plain) == [(40, 1.0), (56, 1.0)]
+    assert bench.block_bytes(plain, 16, 512) == pytest.approx(112 + 700 / 1000)
+    text = bench.anatomy(plain, 16, 512)
+    assert "a 56 B object (24 B struct + 32 B in front" in text
+    assert "allocated as 56 B in pymalloc's 64 B class" in text
+    assert "plus 1 × 40 B per instance, in pymalloc's 48 B class" in text
+    assert "96 B instance dict" in text and "a __weakref__ slot" in text
+    assert "no instance dict" in bench.anatomy(slots, 16, 512)
+    assert "cannot be weakly referenced" in bench.anatomy(slots, 16, 512)
+    assert bench.block_bytes(InstanceMemory("x", "X()", False, "no"), 16, 512) == 0
+
+
+def test_nothing_to_conclude_without_cases():
+    assert not bench.conclusions(Benchmark([], [], True))
+    lone = Benchmark([CaseTiming("a", "read", True, "", 1, [1.0], 1)], [], True)
+    assert bench.conclusions(lone) == ["read: a takes 1000000000.0 ns."]
+
+
+def test_normalise_accepts_cases_and_dicts_and_refuses_the_rest():
+    as_dict = {"variant": "b", "operation": "read", "stmt": "o.x", "creates": True}
+    cases = normalise([Case("a", "read", "o.x"), as_dict])
+    assert cases[1] == Case("b", "read", "o.x", creates=True)
+    for bad, message in [([{"variant": "a"}], "missing"), (["o.x"], "expected a Case"),
+                         ([{"variant": "a", "operation": "r", "stmt": 3}], "must be text"),
+                         ([{"variant": "a", "operation": "r", "stmt": "x", "colour": 1}],
+                          "expected a Case"),
+                         ([Case("a", "r", "x"), Case("a", "r", "y")], "declared twice")]:
+        with pytest.raises(ReporterError, match=message):
+            normalise(bad)
+
+
+def test_declares_cases_reads_the_source_without_running_it(write_script):
+    assert declares_cases(write_script("a.py", "CASES = []\nraise SystemExit(1)\n"))
+    assert declares_cases(write_script("b.py", "CASES: list = []\n"))
+    assert not declares_cases(write_script("c.py", "def f():\n    CASES = []\n"))
+    assert not declares_cases(write_script("d.py", "CASES = (\n"))
+    assert not declares_cases(write_script("e.py", "x = 1\n").with_name("missing.py"))
