@@ -21,10 +21,8 @@ The script's `if __name__ == "__main__":` block does not run when its cases are 
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any, Union
 
 from reporter.errors import ReporterError
@@ -67,17 +65,3 @@ def normalise(entries: Iterable[Union[Case, Mapping[str, Any]]]) -> list[Case]:
     if len(set(keys)) != len(keys):
         raise ReporterError(f"{CASES_NAME}: a (variant, operation) pair is declared twice")
     return cases
-
-
-def declares_cases(script: Path) -> bool:
-    """Whether a script assigns `CASES` at module level, found without running it."""
-    try:
-        tree = ast.parse(Path(script).read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return False
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) else [])
-        if any(isinstance(t, ast.Name) and t.id == CASES_NAME for t in targets):
-            return True
-    return False

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from reporter import collect, render, results
-from reporter.benchmark import declares_cases
+from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
 from reporter.render.text import benchmark_table

@@ -26,7 +26,8 @@ FORMAT_VERSION = 1
 BARE = "bare"
 BENCH = "bench"
 BENCH_MEMORY = "bench-memory"
-UNPROFILED = (BARE, BENCH, BENCH_MEMORY)
+SCENARIO = "scenario"
+UNPROFILED = (BARE, BENCH, BENCH_MEMORY, SCENARIO)
 
 T = TypeVar("T")
 
@@ -163,6 +164,9 @@ class RunRecord:
     stderr_tail: str
     artifacts: dict[str, str] = field(default_factory=dict)
     artifact_error: Optional[str] = None
+    label: str = ""
+    extra_args: list[str] = field(default_factory=list)
+    insights: Optional[MemoryInsights] = None
     cprofile: Optional[CProfileSummary] = None
     pyinstrument: Optional[PyinstrumentSummary] = None
     memray: Optional[MemraySummary] = None
@@ -207,6 +211,92 @@ class TimingStats:
         """Interquartile range as a fraction of the median."""
         q1, q3 = self.quartiles
         return (q3 - q1) / self.median if self.median else 0.0
+
+
+@dataclass
+class PymallocClass:
+    """One row of `sys._debugmallocstats()`: a block size and how its pools are used."""
+
+    index: int
+    size: int
+    pools: int
+    blocks_in_use: int
+    blocks_available: int
+
+
+@dataclass
+class PymallocStats:
+    """pymalloc's state at one moment, parsed from `sys._debugmallocstats()`."""
+
+    threshold: int
+    alignment: int
+    classes: list[PymallocClass]
+    arena_size: int
+    pool_size: int
+    arenas_allocated_total: int
+    arenas_reclaimed: int
+    arenas_highwater: int
+    arenas_current: int
+    bytes_in_allocated_blocks: int
+    bytes_in_available_blocks: int
+
+
+@dataclass
+class GcGeneration:
+    """What the cyclic gc did in one generation during the script."""
+
+    generation: int
+    threshold: int
+    collections: int
+    collected: int
+    uncollectable: int
+    time_s: float
+
+
+@dataclass
+class GcCollection:
+    """One collection: when it started (s from the script's start) and what it found."""
+
+    start_s: float
+    duration_s: float
+    generation: int
+    collected: int
+    uncollectable: int
+
+
+@dataclass
+class TypeCount:
+    """Live objects of one type before and after the script."""
+
+    type_name: str
+    before: int
+    after: int
+
+
+@dataclass
+class Observation:
+    """Something the script recorded in its `OBSERVATIONS`, in the order it recorded it."""
+
+    name: str
+    value: Any
+
+
+@dataclass
+class MemoryInsights:
+    """The lecture made visible: gc, pymalloc and objects around one unprofiled run."""
+
+    gc_enabled: bool
+    generations: list[GcGeneration]
+    collections: list[GcCollection]
+    collections_dropped: int
+    collected_after_release: int
+    pymalloc_before: Optional[PymallocStats]
+    pymalloc_end: Optional[PymallocStats]
+    pymalloc_released: Optional[PymallocStats]
+    objects: list[TypeCount]
+    max_rss_bytes: int
+    rss_samples: list[list[float]]
+    observations: list[Observation]
 
 
 @dataclass
@@ -283,6 +373,21 @@ class WorkloadResult:
         """Timing of the successful bare runs, or None when there is none."""
         samples = [r.wall_s for r in self.runs if r.mode == BARE and r.ok and r.wall_s]
         return TimingStats(samples) if samples else None
+
+    @property
+    def insights_run(self) -> Optional[RunRecord]:
+        """The first clean bare run that recorded the gc, pymalloc and objects."""
+        return next((r for r in self.runs if r.mode == BARE and r.ok and r.insights), None)
+
+    @property
+    def insights(self) -> Optional[MemoryInsights]:
+        """What that run saw."""
+        return self.insights_run.insights if self.insights_run else None
+
+    @property
+    def scenarios(self) -> list[RunRecord]:
+        """The runs of the script's declared scenarios."""
+        return [r for r in self.runs if r.mode == SCENARIO]
 
     @property
     def profiled(self) -> list[RunRecord]:
@@ -366,6 +471,8 @@ def from_data(cls: type[T], data: Any, where: str = "") -> T:
 
 
 def _convert(hint: Any, value: Any, where: str) -> Any:
+    if hint is Any:
+        return value
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(hint)

@@ -1,18 +1,35 @@
-"""Reference cycles that only the cyclic garbage collector can free.
+"""Reference cycles that only the cyclic garbage collector can free, and how to avoid them.
 
-Builds doubly linked lists and parent/child trees, drops them, and lets the generational gc find
-and free them. Prints what the gc collected. Runs alone: `python cycles.py [ROUNDS]`.
+Builds doubly linked lists and parent/child trees and drops them. With back references held
+strongly every list and tree is a cycle: reference counting cannot free it, the generational gc
+must. Run alone: `python cycles.py [ROUNDS] [--no-gc | --weak-parents]`:
+
+- default: the gc runs as usual and frees the cycles as they pile up;
+- `--no-gc`: the gc is disabled, memory grows with every round until one `gc.collect()` at the
+  end frees it all;
+- `--weak-parents`: back references are `weakref.ref`s, so there are no cycles and reference
+  counting frees each structure the moment it is dropped; the gc finds nothing to do.
+
+The reporter runs the three as `SCENARIOS` and compares gc work and peak memory.
 """
 
 import gc
 import sys
+import weakref
 
 ROUNDS = 100
 NODES = 2_000
 
+SCENARIOS = {
+    "gc enabled": [],
+    "gc disabled, one collect at the end": ["--no-gc"],
+    "weakref back-references": ["--weak-parents"],
+}
+OBSERVATIONS = {}
+
 
 class Node:
-    """A doubly linked list node: `prev` and `next` point at each other, a cycle per link."""
+    """A doubly linked list node; `prev` is the back reference."""
 
     def __init__(self, value):
         self.value = value
@@ -21,36 +38,38 @@ class Node:
 
 
 class TreeNode:
-    """A tree node whose children point back at their parent: a cycle per child."""
+    """A tree node whose children point back at their parent."""
 
-    def __init__(self, parent=None):
-        self.parent = parent
+    def __init__(self, parent=None, weak=False):
         self.children = []
+        self.parent = None
         if parent is not None:
+            self.parent = weakref.ref(parent) if weak else parent
             parent.children.append(self)
 
 
-def linked_list(n):
-    """A doubly linked list of n nodes; dropping the head leaves all of it to the gc."""
+def linked_list(n, weak=False):
+    """A doubly linked list of n nodes."""
     head = prev = Node(0)
     for i in range(1, n):
         node = Node(i)
-        node.prev, prev.next = prev, node
+        node.prev = weakref.ref(prev) if weak else prev
+        prev.next = node
         prev = node
     return head
 
 
-def tree(depth, fanout):
+def tree(depth, fanout, weak=False):
     """A full tree with back references to the parent."""
     root = TreeNode()
     level = [root]
     for _ in range(depth):
-        level = [TreeNode(parent) for parent in level for _ in range(fanout)]
+        level = [TreeNode(parent, weak) for parent in level for _ in range(fanout)]
     return root
 
 
-def main(rounds=ROUNDS):
-    """Make and drop cycles; count what the gc frees."""
+def main(rounds=ROUNDS, gc_on=True, weak=False):
+    """Make and drop structures; count what the gc frees."""
     collected = [0, 0, 0]
 
     def count(phase, info):
@@ -58,15 +77,25 @@ def main(rounds=ROUNDS):
             collected[info["generation"]] += info["collected"]
 
     gc.callbacks.append(count)
+    if not gc_on:
+        gc.disable()
     try:
         for _ in range(rounds):
-            linked_list(NODES)
-            tree(depth=6, fanout=3)
+            linked_list(NODES, weak)
+            tree(depth=6, fanout=3, weak=weak)
         final = gc.collect()
     finally:
+        gc.enable()
         gc.callbacks.remove(count)
+    OBSERVATIONS.update({
+        "objects collected per generation while running": dict(zip("012", collected)),
+        "objects freed by the final gc.collect()": final,
+    })
     print(f"collected per generation {collected}, final collect freed {final}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS)
+    options = [a for a in sys.argv[1:] if a.startswith("--")]
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(numbers[0]) if numbers else ROUNDS, gc_on="--no-gc" not in options,
+         weak="--weak-parents" in options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
+from reporter.analysis import pymalloc
 from reporter.results import Benchmark, CaseTiming, InstanceMemory, TimingStats, from_data
 
 WIDE_SPREAD = 0.05  # an IQR over 5% of the median is too wide to rank on
@@ -31,10 +32,10 @@ def merge(timings: Iterable[dict[str, Any]], memory: Optional[dict[str, Any]]) -
                 known.processes += 1
     instances = [from_data(InstanceMemory, m, "instance")
                  for m in (memory or {}).get("instances", [])]
-    pymalloc = (memory or {}).get("pymalloc", {})
+    stats = pymalloc.parse_or_none((memory or {}).get("mallocstats"))
     return Benchmark(cases=list(pooled.values()), memory=instances, gc_enabled=True,
-                     pymalloc_alignment=int(pymalloc.get("alignment", 0)),
-                     pymalloc_threshold=int(pymalloc.get("threshold", 0)))
+                     pymalloc_alignment=stats.alignment if stats else 0,
+                     pymalloc_threshold=stats.threshold if stats else 0)
 
 
 def variants(bench: Benchmark) -> list[str]:

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
-from reporter.analysis import bench
+from reporter.analysis import bench, gcstats, pymalloc
 from reporter.errors import ArtifactError, ReporterError
 from reporter.profilers import PROFILERS
-from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, Environment, Run, RunRecord,
-                              WorkloadResult)
+from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, Environment, MemoryInsights,
+                              Observation, Run, RunRecord, WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
@@ -88,9 +88,16 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
         wall_s=(metrics or {}).get("wall_s"),
         process_s=(process or {}).get("process_s", 0.0),
         stderr_tail=tail(files["stderr"]),
+        label=job.label,
+        extra_args=list(job.extra_args),
         artifacts={k: p.relative_to(work).as_posix() for k, p in files.items()
                    if p is not None and p.is_file() and p.stat().st_size},
     )
+    if metrics and isinstance(metrics.get("memory"), dict):
+        try:
+            record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
+        except (ReporterError, KeyError, TypeError, ValueError) as exc:
+            record.artifact_error = f"{job.stem}: unreadable gc and pymalloc record ({exc})"
     profiler = PROFILERS.get(job.mode)
     if profiler is not None and process is not None:  # a profiler ran: summarise its capture
         artifact = job.artifact(raw)
@@ -101,6 +108,28 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
         except ArtifactError as exc:
             record.artifact_error = str(exc)
     return record
+
+
+def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> MemoryInsights:
+    """The probe's raw record (gc callback rows, pymalloc texts, object counts) made readable,
+    with the runner's RSS samples timed from the script's start."""
+    events = gcstats.collections(data.get("gc_events", []))
+    start = float(data.get("script_started_at", 0.0))
+    return MemoryInsights(
+        gc_enabled=bool(data.get("gc_enabled_before", True)),
+        generations=gcstats.generations(events, data.get("gc_threshold", [])),
+        collections=gcstats.thin(events, 2000),
+        collections_dropped=int(data.get("gc_events_dropped", 0)),
+        collected_after_release=int(data.get("collected_after_release", 0)),
+        pymalloc_before=pymalloc.parse_or_none(data.get("mallocstats_before")),
+        pymalloc_end=pymalloc.parse_or_none(data.get("mallocstats_end")),
+        pymalloc_released=pymalloc.parse_or_none(data.get("mallocstats_released")),
+        objects=gcstats.type_growth(data.get("objects_before", {}), data.get("objects_end", {})),
+        max_rss_bytes=int(data.get("max_rss_kib", 0)) * 1024,
+        rss_samples=[[round(float(t) - start, 4), float(v)] for t, v in rss if float(t) >= start],
+        observations=[Observation(str(name), value)
+                      for name, value in data.get("observations", [])],
+    )
 
 
 def classify(process: Optional[dict[str, Any]],

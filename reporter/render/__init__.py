@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import sys
@@ -20,12 +21,12 @@ from typing import Any, Optional
 import jinja2
 from markupsafe import Markup
 
-from reporter.analysis import bench
+from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import prune, walk
 from reporter.profilers import PROFILERS
 from reporter.render.export import flame_data, speedscope
-from reporter.results import (Benchmark, FlameGraph, Frame, MemoryPoint, Run, WorkloadResult,
-                              write_atomic)
+from reporter.results import (Benchmark, FlameGraph, Frame, GcCollection, MemoryPoint, Run,
+                              WorkloadResult, write_atomic)
 
 STATIC_TREE_FRACTION = 0.005
 SPEEDSCOPE_DIR = "speedscope"
@@ -84,7 +85,8 @@ def environment() -> jinja2.Environment:
     env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
                        percent=percent, flame_data=flame_data, static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
-                       bench=bench, bars=bars,
+                       bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
+                       gc_timeline=gc_timeline, is_series=is_series,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 
@@ -220,3 +222,45 @@ def bars(result: Benchmark, operation: Optional[str] = None,
              "low": None if low is None else round(width * low / top, 1),
              "high": None if high is None else round(width * high / top, 1)}
             for label, value, low, high, flag in rows]
+
+
+PALETTE = ("#1565c0", "#e0793a", "#2e7d32", "#8e24aa", "#c62828", "#5d6470")
+
+
+def is_series(value: Any) -> bool:
+    """A list of numbers (a chart), or a dict of such lists (several lines)."""
+    def numbers(v: Any) -> bool:
+        return isinstance(v, list) and len(v) > 1 and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+    return numbers(value) or (isinstance(value, dict) and bool(value)
+                              and all(numbers(v) for v in value.values()))
+
+
+def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150) -> dict[str, Any]:
+    """Polylines for several series on shared axes; points are values or [x, value] pairs."""
+    def pairs(values: list[Any]) -> list[tuple[float, float]]:
+        return [(float(v[0]), float(v[1])) if isinstance(v, (list, tuple)) else (float(i), float(v))
+                for i, v in enumerate(values)]
+
+    data = {name: pairs(values) for name, values in series.items() if values}
+    points = [p for values in data.values() for p in values]
+    if not points:
+        return {}
+    right = max(x for x, _ in points) or 1.0
+    top = max(y for _, y in points) or 1.0
+    return {
+        "width": width, "height": height, "right": right, "top": top,
+        "lines": [{"name": name, "colour": PALETTE[i % len(PALETTE)],
+                   "points": " ".join(f"{width * x / right:.1f},{height * (1 - y / top):.1f}"
+                                      for x, y in values)}
+                  for i, (name, values) in enumerate(data.items())],
+    }
+
+
+def gc_timeline(events: list[GcCollection], duration: float,
+                width: int = 640) -> list[dict[str, float]]:
+    """Dots for collections: x for when, a lane per generation, area for objects collected."""
+    duration = max(duration, max((e.start_s for e in events), default=0.0), 1e-9)
+    return [{"x": round(width * e.start_s / duration, 1), "y": 14 + 22 * e.generation,
+             "r": round(min(2 + math.log10(1 + e.collected) * 1.5, 9), 1),
+             "generation": e.generation} for e in events]

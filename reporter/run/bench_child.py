@@ -15,10 +15,8 @@ import argparse
 import gc
 import json
 import os
-import re
 import runpy
 import sys
-import tempfile
 import time
 import timeit
 import tracemalloc
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.benchmark import CASES_NAME, Case, normalise
+from reporter.run.probes import malloc_stats
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
 
@@ -44,7 +43,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.memory:
             result: dict[str, Any] = {"instances": [
                 measure_memory(c, namespace, args.instances) for c in cases if c.creates]}
-            result["pymalloc"] = pymalloc_classes()
+            result["mallocstats"] = malloc_stats()
         else:
             result = {"gc_enabled": True, "cases": [
                 time_case(c, namespace, args.values, args.warmups, args.min_time)
@@ -154,31 +153,6 @@ def describe(sample: Any) -> dict[str, Any]:
     instance_dict = getattr(sample, "__dict__", None)
     found["dict_bytes"] = sys.getsizeof(instance_dict) if isinstance(instance_dict, dict) else None
     return found
-
-
-def pymalloc_classes() -> dict[str, int]:
-    """The running interpreter's pymalloc block sizes, read from `sys._debugmallocstats()`."""
-    text = c_stderr_of(sys._debugmallocstats)  # pylint: disable=protected-access
-    found = re.search(r"Small block threshold = (\d+), in (\d+) size classes", text)
-    if not found:
-        return {}
-    threshold, classes = int(found.group(1)), int(found.group(2))
-    return {"threshold": threshold, "classes": classes, "alignment": threshold // classes}
-
-
-def c_stderr_of(function: Any) -> str:
-    """What a C function writes to file descriptor 2, captured through a temporary file."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
-        os.dup2(capture.fileno(), 2)
-        try:
-            function()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        capture.seek(0)
-        return capture.read().decode("utf-8", errors="replace")
 
 
 if __name__ == "__main__":

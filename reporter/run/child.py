@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.profilers import PROFILERS
+from reporter.results import BARE, SCENARIO
+from reporter.run.probes import MemoryProbe
 
 
 class Terminated(BaseException):
@@ -41,17 +43,24 @@ def main(argv: Optional[list[str]] = None) -> int:
     capture: AbstractContextManager[None] = (
         profiler.capture(Path(args.artifact)) if profiler else nullcontext()
     )
+    probe = MemoryProbe() if args.mode in (BARE, SCENARIO) else None
     script = os.path.abspath(args.script)
     sys.argv = [args.script, *args.script_args]
     sys.path[0] = os.path.dirname(script)
     exit_code = 0
+    if probe:
+        probe.start()
     started = time.perf_counter()
     try:
         with capture:
             try:
-                runpy.run_path(script, run_name="__main__")
+                namespace = runpy.run_path(script, run_name="__main__")
             finally:
                 metrics["wall_s"] = time.perf_counter() - started
+                if probe:
+                    probe.stop()
+        if probe:
+            probe.finish(namespace)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
         metrics["system_exit"] = exit_code
@@ -61,13 +70,16 @@ def main(argv: Optional[list[str]] = None) -> int:
         metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
         exit_code = 1
     finally:
+        if probe:
+            probe.finish(None)  # a script that raised still leaves its gc and pymalloc record
+            metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
 
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="reporter.run.child")
-    parser.add_argument("--mode", required=True, choices=["bare", *PROFILERS])
+    parser.add_argument("--mode", required=True, choices=[BARE, SCENARIO, *PROFILERS])
     parser.add_argument("--artifact", default="")
     parser.add_argument("--metrics", required=True)
     parser.add_argument("script")

@@ -21,12 +21,14 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reporter.benchmark import declares_cases
+from reporter.declarations import declares_cases, scenarios
 from reporter.profilers import PROFILERS
-from reporter.results import BARE, BENCH, BENCH_MEMORY
+from reporter.results import BARE, BENCH, BENCH_MEMORY, SCENARIO
 
-REPEATED = (BARE, BENCH)
+REPEATED = (BARE, BENCH, SCENARIO)
 BENCH_SUFFIX = ".bench.json"
+RSS_INTERVAL_S = 0.01
+MAX_RSS_SAMPLES = 2_000
 TERMINATE_GRACE_S = 3.0
 
 
@@ -46,6 +48,8 @@ class Job:
     workload: Workload
     mode: str
     repeat: int = 0
+    label: str = ""
+    extra_args: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -90,7 +94,7 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     """Timing runs first, while nothing else of ours has warmed or loaded the machine.
 
     Scripts that declare benchmark `CASES` also get `bench_processes` timing processes and one
-    memory process.
+    memory process; scripts that declare `SCENARIOS` get one unprofiled run per scenario.
     """
     workloads = list(workloads)
     benched = [w for w in workloads if bench_processes and declares_cases(Path(w.script))]
@@ -98,6 +102,9 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
         *(Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)),
         *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
         *(Job(w, BENCH_MEMORY) for w in benched),
+        *(Job(w, SCENARIO, i, label, tuple(args))
+          for w in workloads if repeat
+          for i, (label, args) in enumerate(scenarios(Path(w.script)).items(), 1)),
         *(Job(w, mode) for w in workloads for mode in profilers),
     ]
 
@@ -113,7 +120,8 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], float]:
     data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
     jobs = [
         Job(Workload(j["workload"]["name"], j["workload"]["script"],
-                     tuple(j["workload"]["args"])), j["mode"], j["repeat"])
+                     tuple(j["workload"]["args"])), j["mode"], j["repeat"], j.get("label", ""),
+            tuple(j.get("extra_args", ())))
         for j in data["jobs"]
     ]
     return jobs, float(data["timeout"])
@@ -123,7 +131,7 @@ def command(job: Job, raw_dir: Path) -> list[str]:
     """The child's command line."""
     artifact = str(job.artifact(raw_dir) or "")
     metrics = str(job.path(raw_dir, ".metrics.json"))
-    script = ["--", job.workload.script, *job.workload.args]
+    script = ["--", job.workload.script, *job.workload.args, *job.extra_args]
     if job.mode in (BENCH, BENCH_MEMORY):
         kind = "--timing" if job.mode == BENCH else "--memory"
         return [sys.executable, "-m", "reporter.run.bench_child", kind,
@@ -133,7 +141,11 @@ def command(job: Job, raw_dir: Path) -> list[str]:
 
 
 def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
-    """Run one child in its own process group; kill the group on timeout or when it is done."""
+    """Run one child in its own process group; kill the group on timeout or when it is done.
+
+    While it runs, its resident set size is read from /proc every 10 ms: from outside, so the
+    child does no extra work and its GIL is never contended.
+    """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
@@ -142,12 +154,11 @@ def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
             command(job, raw_dir), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,
         )
-        timed_out = False
         try:
-            child.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _stop_group(child)
+            samples = watch(child, started + timeout)
+            timed_out = child.returncode is None
+            if timed_out:
+                _stop_group(child)
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
     record = {
@@ -155,9 +166,32 @@ def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
         "timed_out": timed_out,
         "timeout": timeout,
         "process_s": time.perf_counter() - started,
+        "rss_samples": samples,
     }
     job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record
+
+
+def watch(child: subprocess.Popen[bytes], deadline: float) -> list[list[float]]:
+    """Wait for the child until the deadline, sampling its RSS as [unix time, bytes] pairs."""
+    samples: list[list[float]] = []
+    interval = RSS_INTERVAL_S
+    statm = f"/proc/{child.pid}/statm"
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    while time.perf_counter() < deadline:
+        try:
+            child.wait(timeout=min(interval, max(deadline - time.perf_counter(), 0)))
+            return samples
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            with open(statm, encoding="ascii") as f:
+                samples.append([round(time.time(), 4), int(f.read().split()[1]) * page])
+        except (OSError, ValueError, IndexError):
+            pass
+        if len(samples) >= MAX_RSS_SAMPLES:  # long runs: keep every other sample, slow down
+            samples, interval = samples[::2], interval * 2
+    return samples
 
 
 def _stop_group(child: subprocess.Popen[bytes]) -> None:

@@ -3,7 +3,8 @@
 import pytest
 
 from reporter.analysis import bench
-from reporter.benchmark import Case, declares_cases, normalise
+from reporter.benchmark import Case, normalise
+from reporter.declarations import declares_cases, scenarios
 from reporter.errors import ReporterError
 from reporter.results import Benchmark, CaseTiming, InstanceMemory
 
@@ -34,7 +35,8 @@ def sample() -> Benchmark:
                         timing("slow", "read", [1.98e-8]),
                         timing("noisy", "read", [1.2e-8]),
                         timing("frozen", "read", [], supported=False)]}
-    memory = {"instances": [PLAIN, SLOTS], "pymalloc": {"alignment": 16, "threshold": 512}}
+    memory = {"instances": [PLAIN, SLOTS],
+              "mallocstats": "Small block threshold = 512, in 32 size classes.\n"}
     return bench.merge([first, second], memory)
 
 
@@ -120,3 +122,11 @@ def test_declares_cases_reads_the_source_without_running_it(write_script):
     assert not declares_cases(write_script("c.py", "def f():\n    CASES = []\n"))
     assert not declares_cases(write_script("d.py", "CASES = (\n"))
     assert not declares_cases(write_script("e.py", "x = 1\n").with_name("missing.py"))
+
+
+def test_scenarios_are_read_as_literals_only(write_script):
+    good = write_script("s.py", 'SCENARIOS = {"on": [], "off": ["--no-gc"]}\n')
+    assert scenarios(good) == {"on": [], "off": ["--no-gc"]}
+    for source in ['SCENARIOS = {"on": make()}\n', "SCENARIOS = [1]\n", 'SCENARIOS = {"a": [1]}\n',
+                   "x = 1\n"]:
+        assert not scenarios(write_script("t.py", source))

@@ -1,0 +1,57 @@
+"""The memory-management record of real runs: it follows the workload."""
+
+import shutil
+
+from reporter import results
+from reporter.cli import main
+from tests.conftest import RESOURCES
+
+WORKLOADS = RESOURCES.parent.parent / "workloads"
+
+
+def cycles_run(tmp_path, rounds):
+    """One bare run (and the scenarios) of cycles.py with that many rounds."""
+    out = tmp_path / f"r{rounds}"
+    assert main(["run", str(WORKLOADS / "cycles.py"), "--out", str(out), "--repeat", "1",
+                 "--profilers", "", "--", str(rounds)]) == 0
+    return results.load(out / "latest" / "results.json").workloads[0]
+
+
+def test_more_cycles_mean_more_objects_collected(tmp_path):
+    few, many = cycles_run(tmp_path, 2), cycles_run(tmp_path, 12)
+    collected = [sum(g.collected for g in w.insights.generations) for w in (few, many)]
+    assert collected[1] > 4 * collected[0] > 0
+    assert many.insights.pymalloc_end.arenas_highwater >= few.insights.pymalloc_end.arenas_highwater
+    assert many.insights.max_rss_bytes > 0
+
+
+def test_scenarios_show_what_the_gc_did(tmp_path):
+    workload = cycles_run(tmp_path, 6)
+    scenarios = {r.label: r.insights for r in workload.scenarios}
+    assert list(scenarios) == ["gc enabled", "gc disabled, one collect at the end",
+                               "weakref back-references"]
+    enabled = scenarios["gc enabled"].generations
+    disabled = scenarios["gc disabled, one collect at the end"].generations
+    weak = scenarios["weakref back-references"].generations
+    assert sum(g.collected for g in enabled) > 0
+    assert [g.collections for g in disabled[:2]] == [0, 0] and disabled[2].collections == 1
+    assert sum(g.collected for g in weak) == 0  # no cycles: reference counting freed it all
+    assert all(len(s.rss_samples) >= 1 for s in scenarios.values())
+
+
+def test_observations_are_kept_when_they_are_plain_data(tmp_path):
+    script = tmp_path / "observes.py"
+    shutil.copy(RESOURCES / "tiny.py", tmp_path / "tiny.py")
+    script.write_text("OBSERVATIONS = {'count': 3, 'series': [1, 2, 3], 'table': {'a': 1}}\n")
+    bad = tmp_path / "bad_observations.py"
+    bad.write_text("OBSERVATIONS = {'thing': object()}\n")
+    out = tmp_path / "r"
+    main(["run", str(script), str(bad), "--out", str(out), "--repeat", "1", "--profilers", ""])
+    run = results.load(out / "latest" / "results.json")
+    good, wrong = ({o.name: o.value for o in w.insights.observations} for w in run.workloads)
+    assert good == {"count": 3, "series": [1, 2, 3], "table": {"a": 1}}
+    assert "not plain JSON data" in wrong["error"]
+    names = [o.name for o in run.workloads[0].insights.observations]
+    assert names == ["count", "series", "table"]  # in the script's order
+    page = (out / "latest" / "observes.html").read_text()
+    assert "What the script observed" in page and "<polyline" in page

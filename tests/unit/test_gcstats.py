@@ -1,0 +1,44 @@
+"""gc callback rows and object counts summarised."""
+
+from reporter.analysis import gcstats
+from reporter.collect import insights
+from reporter.results import GcCollection
+from tests.conftest import RESOURCES
+
+ROWS = [[0.0, 0.001, 0, 5, 0], [0.1, 0.002, 0, 7, 0], [0.2, 0.010, 2, 100, 1],
+        [0.3, 0.003, 1, 40, 0]]
+
+
+def test_generations_total_each_generation():
+    rows = gcstats.generations(gcstats.collections(ROWS), [700, 10, 10])
+    assert [(g.collections, g.collected, g.uncollectable) for g in rows] == [
+        (2, 12, 0), (1, 40, 0), (1, 100, 1)]
+    assert rows[0].threshold == 700 and abs(rows[2].time_s - 0.010) < 1e-12
+    assert gcstats.generations([], [])[2].threshold == 0
+
+
+def test_type_growth_puts_the_biggest_growth_first():
+    rows = gcstats.type_growth({"dict": 10, "Node": 0}, {"dict": 12, "Node": 500, "list": 3})
+    growth = [(r.type_name, r.after - r.before) for r in rows]
+    assert growth == [("Node", 500), ("list", 3), ("dict", 2)]
+
+
+def test_thin_keeps_every_old_generation_collection():
+    events = [GcCollection(i / 100, 0.0, 0, 0, 0) for i in range(1000)]
+    events.append(GcCollection(5.0, 0.0, 2, 9, 0))
+    thinned = gcstats.thin(events, 50)
+    assert len(thinned) <= 51 and any(e.generation == 2 for e in thinned)
+    assert gcstats.thin(events[:10], 50) == events[:10]
+
+
+def test_insights_from_a_probe_record():
+    text = (RESOURCES / "mallocstats-cpython-3.11.txt").read_text()
+    record = {"gc_events": ROWS, "gc_threshold": [700, 10, 10], "mallocstats_before": text,
+              "mallocstats_end": text, "objects_before": {"dict": 1}, "objects_end": {"dict": 3},
+              "max_rss_kib": 100, "script_started_at": 1000.0,
+              "observations": [["hits", 3]]}
+    found = insights(record, [[999.0, 1.0], [1000.5, 2048.0]])
+    assert found.rss_samples == [[0.5, 2048.0]]
+    assert found.max_rss_bytes == 102_400
+    assert found.pymalloc_end.alignment == 16 and found.pymalloc_released is None
+    assert [(o.name, o.value) for o in found.observations] == [("hits", 3)]
