@@ -167,6 +167,7 @@ class RunRecord:
     label: str = ""
     extra_args: list[str] = field(default_factory=list)
     insights: Optional[MemoryInsights] = None
+    decorated: list[DecoratedFunction] = field(default_factory=list)
     cprofile: Optional[CProfileSummary] = None
     pyinstrument: Optional[PyinstrumentSummary] = None
     memray: Optional[MemraySummary] = None
@@ -300,6 +301,31 @@ class MemoryInsights:
 
 
 @dataclass
+class CallMemoryStats:
+    """Bytes per profiled call of a decorated function (its memory mode)."""
+
+    calls: int
+    net_mean: float
+    net_max: int
+    peak_mean: float
+    peak_max: int
+
+
+@dataclass
+class DecoratedFunction:
+    """What a `profile_deco`-decorated function of the script accumulated over the run."""
+
+    name: str
+    calls: int
+    nested_calls: int
+    unprofiled_calls: int
+    artifact: str
+    profile: Optional[CProfileSummary]
+    memory: Optional[CallMemoryStats] = None
+    error: str = ""
+
+
+@dataclass
 class CaseTiming:
     """One benchmark case: seconds per execution, pooled over every timing process."""
 
@@ -383,6 +409,12 @@ class WorkloadResult:
     def insights(self) -> Optional[MemoryInsights]:
         """What that run saw."""
         return self.insights_run.insights if self.insights_run else None
+
+    @property
+    def decorated(self) -> list[DecoratedFunction]:
+        """What the script's decorated functions accumulated in the first clean bare run."""
+        run = next((r for r in self.runs if r.mode == BARE and r.ok and r.decorated), None)
+        return run.decorated if run else []
 
     @property
     def scenarios(self) -> list[RunRecord]:

@@ -20,8 +20,9 @@ from typing import Any, Optional
 from reporter.analysis import bench, gcstats, pymalloc
 from reporter.errors import ArtifactError, ReporterError
 from reporter.profilers import PROFILERS
-from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, Environment, MemoryInsights,
-                              Observation, Run, RunRecord, WorkloadResult)
+from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, DecoratedFunction,
+                              Environment, MemoryInsights, Observation, Run, RunRecord,
+                              WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
@@ -98,6 +99,9 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
             record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
         except (ReporterError, KeyError, TypeError, ValueError) as exc:
             record.artifact_error = f"{job.stem}: unreadable gc and pymalloc record ({exc})"
+    if metrics and isinstance(metrics.get("decorated"), list):
+        record.decorated = [decorated(d, job.path(raw, "").parent, work)
+                            for d in metrics["decorated"]]
     profiler = PROFILERS.get(job.mode)
     if profiler is not None and process is not None:  # a profiler ran: summarise its capture
         artifact = job.artifact(raw)
@@ -130,6 +134,26 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
         observations=[Observation(str(name), value)
                       for name, value in data.get("observations", [])],
     )
+
+
+def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFunction:
+    """A decorated function's counters, its dumped profile summarised, its memory per call."""
+    prof = folder / str(data["prof"])
+    memory = [(int(net), int(peak)) for net, peak in data.get("memory", [])]
+    found = DecoratedFunction(
+        name=str(data["name"]), calls=int(data["calls"]), nested_calls=int(data["nested"]),
+        unprofiled_calls=int(data["unprofiled"]), artifact=prof.relative_to(work).as_posix(),
+        profile=None,
+        memory=CallMemoryStats(
+            calls=len(memory), net_mean=sum(n for n, _ in memory) / len(memory),
+            net_max=max(n for n, _ in memory), peak_mean=sum(p for _, p in memory) / len(memory),
+            peak_max=max(p for _, p in memory)) if memory else None,
+    )
+    try:
+        found.profile = PROFILERS["cprofile"].summarize(prof)
+    except ArtifactError as exc:
+        found.error = str(exc)
+    return found
 
 
 def classify(process: Optional[dict[str, Any]],

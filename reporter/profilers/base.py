@@ -7,15 +7,13 @@ a plain summary for the results model.
 
 from __future__ import annotations
 
-import os
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-_HARNESS_DIRS = (
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + "run" + os.sep,
-    os.path.dirname(os.path.abspath(__file__)) + os.sep,
-)
+from reporter.harness import is_harness, runs_the_script
+
+__all__ = ["PROFILERS", "Profiler", "is_harness", "register", "runs_the_script"]
 
 
 class Profiler(Protocol):
@@ -40,17 +38,3 @@ def register(profiler: Profiler) -> Profiler:
         raise ValueError(f"profiler {profiler.name!r} is registered twice")
     PROFILERS[profiler.name] = profiler
     return profiler
-
-
-def runs_the_script(function: str, file: str) -> bool:
-    """runpy's frame that executes the script's code: the frames it calls are the script."""
-    return function == "_run_code" and is_harness(file)
-
-
-def is_harness(file: str) -> bool:
-    """True for frames of our own child machinery and runpy, which users never wrote."""
-    return (
-        os.path.basename(file) in ("runpy.py", "<frozen runpy>")
-        or file == "<frozen runpy>"
-        or file.startswith(_HARNESS_DIRS)
-    )

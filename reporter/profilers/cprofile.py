@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from reporter.errors import ArtifactError
-from reporter.profilers.base import is_harness, register
+from reporter.harness import PstatsKey, harness_keys
+from reporter.profilers.base import register
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
 
-# pstats keys a function by (file, line, name); C functions have file "~" and line 0.
-PstatsKey = tuple[str, int, str]
 PstatsValue = tuple[int, int, float, float, dict[PstatsKey, Any]]
 MAX_TREE_FRAMES = 50_000
 
@@ -49,7 +48,7 @@ class CProfileProfiler:
 
 def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSummary:
     """Rank functions by cumulative and by own time, leaving out the harness that ran the script."""
-    harness = _harness_keys(stats)
+    harness = harness_keys(stats)
     rows = [_row(k, v) for k, v in stats.items() if k not in harness]
     tree = call_tree(stats, harness)
     return CProfileSummary(
@@ -142,15 +141,6 @@ def _attach(parent: Frame, key: PstatsKey, value: float) -> Frame:
     child = Frame(function, "" if file == "~" else file, line, value, value)
     parent.children.append(child)
     return child
-
-
-def _harness_keys(stats: dict[PstatsKey, PstatsValue]) -> set[PstatsKey]:
-    """Our frames and runpy's, plus C functions that only they called (exec, disable)."""
-    harness = {k for k in stats if is_harness(k[0])}
-    for k, (_, _, _, _, callers) in stats.items():
-        if k[0] == "~" and callers and all(c in harness for c in callers):
-            harness.add(k)
-    return harness
 
 
 def _row(k: PstatsKey, v: PstatsValue) -> FunctionStat:

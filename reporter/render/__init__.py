@@ -45,10 +45,9 @@ def render(run: Run, run_dir: Path) -> list[Path]:
             run=run, workload=workload)
     (run_dir / SPEEDSCOPE_DIR).mkdir(exist_ok=True)
     for workload in run.workloads:
-        for record in workload.runs:
-            for graph in record.graphs:
-                name = speedscope_name(workload, graph)
-                pages[name] = json.dumps(speedscope(graph, f"{workload.name}: {graph.title}"))
+        for key, graph in graphs_of(workload):
+            pages[speedscope_name(workload, key)] = json.dumps(
+                speedscope(graph, f"{workload.name}: {graph.title}"))
     written = []
     for name, text in pages.items():
         write_atomic(run_dir / name, text)
@@ -61,9 +60,23 @@ def page_name(workload: WorkloadResult) -> str:
     return _safe(workload.name) + ".html"
 
 
-def speedscope_name(workload: WorkloadResult, graph: FlameGraph) -> str:
+def graphs_of(workload: WorkloadResult) -> list[tuple[str, FlameGraph]]:
+    """Every flame graph a workload's page shows, each with a key unique on the page."""
+    found = [(graph.name, graph) for record in workload.runs for graph in record.graphs]
+    for i, function in enumerate(workload.decorated, 1):
+        if function.profile:
+            found += [(decorated_key(i, function.name), g) for g in function.profile.graphs]
+    return found
+
+
+def decorated_key(index: int, name: str) -> str:
+    """The page key of a decorated function's graph."""
+    return f"decorated-{index}-{_safe(name)}"
+
+
+def speedscope_name(workload: WorkloadResult, key: str) -> str:
     """Where a graph's speedscope export goes, relative to the report folder."""
-    return f"{SPEEDSCOPE_DIR}/{_safe(workload.name)}.{_safe(graph.name)}.speedscope.json"
+    return f"{SPEEDSCOPE_DIR}/{_safe(workload.name)}.{_safe(key)}.speedscope.json"
 
 
 def _safe(name: str) -> str:
@@ -85,6 +98,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
                        percent=percent, flame_data=flame_data, static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
+                       decorated_key=decorated_key,
                        bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
                        gc_timeline=gc_timeline, is_series=is_series,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)

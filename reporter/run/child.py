@@ -44,6 +44,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         profiler.capture(Path(args.artifact)) if profiler else nullcontext()
     )
     probe = MemoryProbe() if args.mode in (BARE, SCENARIO) else None
+    prefix = str(args.metrics).removesuffix(".metrics.json")
     script = os.path.abspath(args.script)
     sys.argv = [args.script, *args.script_args]
     sys.path[0] = os.path.dirname(script)
@@ -60,6 +61,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if probe:
                     probe.stop()
         if probe:
+            # Before the globals are released: they keep the decorated functions alive.
+            metrics["decorated"] = save_decorated(prefix)
             probe.finish(namespace)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
@@ -71,10 +74,29 @@ def main(argv: Optional[list[str]] = None) -> int:
         exit_code = 1
     finally:
         if probe:
+            if "decorated" not in metrics:
+                metrics["decorated"] = save_decorated(prefix)
             probe.finish(None)  # a script that raised still leaves its gc and pymalloc record
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
+
+
+def save_decorated(prefix: str) -> list[dict[str, Any]]:
+    """Dump what each `profile_deco` function of the script accumulated, if it used any."""
+    decorator = sys.modules.get("reporter.decorator")
+    if decorator is None:
+        return []
+    saved = []
+    for i, state in enumerate(sorted(decorator.REGISTRY, key=lambda s: s.name), 1):
+        if not state.calls:
+            continue
+        path = f"{prefix}.decorated-{i}.prof"
+        state.dump_stat(path)
+        saved.append({"name": state.name, "calls": state.calls, "nested": state.nested_calls,
+                      "unprofiled": state.unprofiled_calls, "prof": os.path.basename(path),
+                      "memory": [[m.net, m.peak] for m in state.memory_per_call]})
+    return saved
 
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:

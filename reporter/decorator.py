@@ -1,0 +1,373 @@
+"""The homework's profiling decorator: one cProfile profile accumulated over every call.
+
+    from reporter import profile_deco
+
+    @profile_deco
+    def work(n): ...
+
+    for _ in range(10):
+        work(1000)
+    work.print_stat()            # pstats table over all ten calls
+    work.dump_stat("work.prof")  # for snakeviz
+    work.reset_stat()
+
+What is measured, and where cProfile alone would break:
+
+- Only one profiler can be active in a thread. The outermost call of a decorated function
+  profiles; calls of decorated functions made inside it (recursion, or one decorated function
+  calling another) are counted in that outer profile, and in their own call counters, but not
+  profiled twice. A call made while some other profiler is active (cProfile, pyinstrument,
+  memray or a debugger) is counted and not profiled, so the other tool keeps working.
+- Threads: each thread profiles into its own profile; `print_stat()` merges them. Calls still
+  running in another thread when you print are left out of the table until they finish.
+- Generator functions: every resume of the generator (`next`, `send`, `throw`) is profiled,
+  not only the call that creates it; the call counter counts generators created. Coroutine
+  functions: every step of the coroutine is profiled, so time spent awaiting other tasks is not
+  charged to it. Async generator functions are refused with TypeError.
+- `memory=True` also records, per outermost call, the net bytes it left allocated and its peak
+  above the start, with tracemalloc (started for the call if it was not already tracing). With
+  several threads these figures include what other threads allocated meanwhile.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import functools
+import inspect
+import io
+import pstats
+import sys
+import threading
+import tracemalloc
+import weakref
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, TextIO, TypeVar, Union, overload
+
+from reporter.harness import harness_keys
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Every decorated function, so the reporter's child can save what they accumulated.
+REGISTRY: "weakref.WeakSet[ProfiledFunction]" = weakref.WeakSet()
+
+
+class _Active(threading.local):
+    """The profile running in this thread, if one of ours is."""
+
+    profile: Optional[cProfile.Profile] = None
+
+
+_ACTIVE = _Active()
+
+
+@dataclass
+class CallMemory:
+    """Bytes of one outermost call: net allocated at its end, and its peak above its start."""
+
+    net: int
+    peak: int
+
+
+@dataclass
+class ThreadCounts:
+    """One thread's calls of one decorated function: plain attributes, so counting a nested
+    call costs no function call of its own (that would show in the profile it is counted in)."""
+
+    calls: int = 0
+    nested: int = 0
+    unprofiled: int = 0
+
+
+class ProfiledFunction:
+    """The state and the methods a decorated function carries (`print_stat` and friends)."""
+
+    def __init__(self, func: Callable[..., Any], memory: bool) -> None:
+        self.func = func
+        self.memory = memory
+        self.lock = threading.Lock()
+        self.profiles: list[cProfile.Profile] = []
+        self.running: set[int] = set()  # ids of profiles enabled right now
+        self.counts: list[ThreadCounts] = []
+        self.memory_records: list[CallMemory] = []
+        self.local = threading.local()
+        REGISTRY.add(self)
+
+    @property
+    def name(self) -> str:
+        """The decorated function's qualified name."""
+        return getattr(self.func, "__qualname__", repr(self.func))
+
+    @property
+    def calls(self) -> int:
+        """Every call made, profiled or not."""
+        return sum(c.calls for c in self.counts)
+
+    @property
+    def nested_calls(self) -> int:
+        """Calls counted inside an outer decorated call's profile."""
+        return sum(c.nested for c in self.counts)
+
+    @property
+    def unprofiled_calls(self) -> int:
+        """Calls made while another profiler was active: counted only."""
+        return sum(c.unprofiled for c in self.counts)
+
+    @property
+    def memory_per_call(self) -> list[CallMemory]:
+        """Memory of each outermost call, in order (memory mode only)."""
+        return list(self.memory_records)
+
+    def thread_counts(self) -> ThreadCounts:
+        """This thread's counters, made on its first call."""
+        counts = ThreadCounts()
+        self.local.counts = counts
+        with self.lock:
+            self.counts.append(counts)
+        return counts
+
+    def resume(self, counts: ThreadCounts, run: Callable[..., Any], *args: Any,
+               **kwargs: Any) -> Any:
+        """Run `run` (a call, or one step of a generator or coroutine), profiled if outermost."""
+        if _ACTIVE.profile is not None:
+            counts.nested += 1
+            return run(*args, **kwargs)
+        if sys.getprofile() is not None:
+            counts.unprofiled += 1
+            return run(*args, **kwargs)
+        profile = self._thread_profile()
+        tracing = _MemoryWatch(self) if self.memory else None
+        _ACTIVE.profile = profile
+        with self.lock:
+            self.running.add(id(profile))
+        profile.enable()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            profile.disable()
+            with self.lock:
+                self.running.discard(id(profile))
+            _ACTIVE.profile = None
+            if tracing:
+                tracing.done()
+
+    def _thread_profile(self) -> cProfile.Profile:
+        profile = getattr(self.local, "profile", None)
+        if profile is None:
+            profile = self.local.profile = cProfile.Profile()
+            with self.lock:
+                self.profiles.append(profile)
+        return profile
+
+    def stats(self) -> Optional[pstats.Stats]:
+        """Every thread's finished calls merged into one pstats.Stats without the decorator's
+        own frames; None before any."""
+        with self.lock:
+            idle = [p for p in self.profiles if id(p) not in self.running]
+        merged: Optional[pstats.Stats] = None
+        for profile in idle:
+            profile.create_stats()
+            if not profile.stats:  # type: ignore[attr-defined]
+                continue
+            if merged is None:
+                merged = pstats.Stats(profile)
+            else:
+                merged.add(profile)
+        return None if merged is None else without_harness(merged)
+
+    def print_stat(self, sort: Union[str, tuple[str, ...]] = "cumulative", lines: int = 20,
+                   stream: Optional[TextIO] = None) -> None:
+        """Print the calls made and the accumulated pstats table, `lines` rows sorted by `sort`."""
+        out = stream or sys.stdout
+        print(self.summary(), file=out)
+        stats = self.stats()
+        if stats is not None:
+            stats.stream = out  # type: ignore[attr-defined]
+            keys = (sort,) if isinstance(sort, str) else sort
+            stats.sort_stats(*keys).print_stats(lines)
+        if self.memory:
+            print(self.memory_summary(), file=out)
+
+    def summary(self) -> str:
+        """One line: how many calls, and how many were profiled in another call or not at all."""
+        calls, nested, unprofiled = self.calls, self.nested_calls, self.unprofiled_calls
+        notes = []
+        if nested:
+            notes.append(f"{nested} inside an outer profiled call, counted there")
+        if unprofiled:
+            notes.append(f"{unprofiled} not profiled: another profiler was active")
+        return (f"{self.name}: {calls} call{'s' if calls != 1 else ''}"
+                + (f" ({'; '.join(notes)})" if notes else ""))
+
+    def memory_summary(self) -> str:
+        """Net and peak bytes per outermost call: count, mean, max."""
+        records = self.memory_records
+        if not records:
+            return "memory: no profiled call yet"
+        nets = [r.net for r in records]
+        peaks = [r.peak for r in records]
+        return (f"memory over {len(records)} profiled calls: net allocated mean "
+                f"{sum(nets) / len(nets):,.0f} B (max {max(nets):,} B), peak above start mean "
+                f"{sum(peaks) / len(peaks):,.0f} B (max {max(peaks):,} B)")
+
+    def table(self, sort: str = "cumulative", lines: int = 20) -> str:
+        """`print_stat`'s output as a string."""
+        buffer = io.StringIO()
+        self.print_stat(sort=sort, lines=lines, stream=buffer)
+        return buffer.getvalue()
+
+    def reset_stat(self) -> None:
+        """Forget every call and profile so far (calls running now keep their own profile)."""
+        with self.lock:
+            self.profiles = [p for p in self.profiles if id(p) in self.running]
+            self.counts = []
+            self.memory_records = []
+        self.local = threading.local()
+
+    def dump_stat(self, path: Union[str, Path]) -> None:
+        """Write the merged profile as a `.prof` file that pstats and snakeviz open.
+
+        ValueError before any profiled call: pstats cannot read an empty profile.
+        """
+        stats = self.stats()
+        if stats is None:
+            raise ValueError(f"{self.name}: no profiled call yet, nothing to dump")
+        stats.dump_stats(str(path))
+
+
+class _MemoryWatch:
+    """tracemalloc around one outermost call: started for it if nothing was tracing."""
+
+    def __init__(self, owner: ProfiledFunction) -> None:
+        self.owner = owner
+        self.started = not tracemalloc.is_tracing()
+        if self.started:
+            tracemalloc.start()
+        tracemalloc.reset_peak()
+        self.before = tracemalloc.get_traced_memory()[0]
+
+    def done(self) -> None:
+        """Record the call's net and peak bytes; stop tracing if this call started it."""
+        current, peak = tracemalloc.get_traced_memory()
+        with self.owner.lock:
+            self.owner.memory_records.append(CallMemory(current - self.before,
+                                                        peak - self.before))
+        if self.started:
+            tracemalloc.stop()
+
+
+def without_harness(stats: pstats.Stats) -> pstats.Stats:
+    """The same statistics with the decorator's own frames (and what only they call) removed."""
+    table = stats.stats  # type: ignore[attr-defined]
+    ours = harness_keys(table)
+    stats.stats = {  # type: ignore[attr-defined]
+        key: (cc, nc, tt, ct, {c: edge for c, edge in callers.items() if c not in ours})
+        for key, (cc, nc, tt, ct, callers) in table.items() if key not in ours
+    }
+    stats.total_calls = stats.prim_calls = 0  # type: ignore[attr-defined]
+    stats.total_tt = 0.0  # type: ignore[attr-defined]
+    stats.top_level = set()  # type: ignore[attr-defined]
+    stats.fcn_list = None  # type: ignore[attr-defined]
+    stats.get_top_level_stats()  # type: ignore[attr-defined]
+    return stats
+
+
+@overload
+def profile_deco(func: F) -> F: ...
+
+
+@overload
+def profile_deco(*, memory: bool = False) -> Callable[[F], F]: ...
+
+
+def profile_deco(func: Optional[F] = None, *, memory: bool = False) -> Any:
+    """Profile every call of a function with cProfile; `func.print_stat()` shows the total.
+
+    Use as `@profile_deco` or `@profile_deco(memory=True)`. The wrapper returns what the
+    function returns and raises what it raises (a raising call is still profiled), and keeps
+    its name, docstring and `__wrapped__`. See the module docstring for what is measured.
+    """
+    if func is None:
+        return functools.partial(profile_deco, memory=memory)
+    if inspect.isasyncgenfunction(func):
+        raise TypeError(f"profile_deco cannot profile the async generator function "
+                        f"{func.__qualname__}")
+    state = ProfiledFunction(func, memory)
+    if inspect.isgeneratorfunction(func):
+        wrapper = _generator_wrapper(func, state)
+    elif inspect.iscoroutinefunction(func):
+        wrapper = _coroutine_wrapper(func, state)
+    else:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # Inline, so a nested call adds one frame to the outer profile, not three.
+            counts = getattr(state.local, "counts", None) or state.thread_counts()
+            counts.calls += 1
+            if _ACTIVE.profile is not None:
+                counts.nested += 1
+                return func(*args, **kwargs)
+            return state.resume(counts, func, *args, **kwargs)
+    for method in ("print_stat", "reset_stat", "dump_stat", "stats", "table", "summary",
+                   "memory_summary"):
+        setattr(wrapper, method, getattr(state, method))
+    wrapper.profiled = state  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _generator_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        counts = getattr(state.local, "counts", None) or state.thread_counts()
+        counts.calls += 1
+        return (yield from _drive(state, func(*args, **kwargs)))
+    return wrapper
+
+
+def _coroutine_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Callable[..., Any]:
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        counts = getattr(state.local, "counts", None) or state.thread_counts()
+        counts.calls += 1
+        return await _Steps(state, func(*args, **kwargs))
+    return wrapper
+
+
+class _Steps:
+    """An awaitable that runs a coroutine one profiled step at a time."""
+
+    def __init__(self, state: ProfiledFunction, coroutine: Any) -> None:
+        self.state = state
+        self.coroutine = coroutine
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return (yield from _drive(self.state, self.coroutine.__await__()))
+
+
+def _drive(state: ProfiledFunction, inner: Iterator[Any]) -> Generator[Any, Any, Any]:
+    """`yield from inner`, with each resume of `inner` profiled (PEP 380's expansion).
+
+    A resume may happen in another thread than the call (a generator handed over), so the
+    counters are looked up at each resume.
+    """
+    def counts() -> ThreadCounts:
+        return getattr(state.local, "counts", None) or state.thread_counts()
+
+    sent: Any = None
+    thrown: Optional[BaseException] = None
+    while True:
+        try:
+            if thrown is not None:
+                error, thrown = thrown, None
+                value = state.resume(counts(), inner.throw, error)  # type: ignore[attr-defined]
+            else:
+                value = state.resume(counts(), inner.send, sent)  # type: ignore[attr-defined]
+        except StopIteration as stop:
+            return stop.value
+        try:
+            sent = yield value
+        except GeneratorExit:
+            inner.close()  # type: ignore[attr-defined]
+            raise
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            thrown, sent = exc, None

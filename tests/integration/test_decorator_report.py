@@ -1,0 +1,55 @@
+"""The decorator in the README and in the report: its example runs as shown."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pstats
+
+from reporter import results
+from reporter.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_block(marker):
+    """The fenced block that follows `<!-- marker -->` in the README."""
+    text = (ROOT / "README.md").read_text()
+    after = text.split(f"<!-- {marker} -->", 1)[1]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def normalise(text, folder):
+    """Output with what varies from run to run (times, byte counts, the folder) blanked out."""
+    text = text.replace(str(folder), "<dir>").replace("/home/student/homework", "<dir>")
+    text = re.sub(r"\d+\.\d+", "<t>", text)
+    text = re.sub(r"[\d,]+ B", "<n> B", text)
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
+    (tmp_path / "example.py").write_text(readme_block("decorator example"))
+    done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True, timeout=120)
+    assert normalise(done.stdout, tmp_path) == normalise(readme_block("decorator output"),
+                                                         tmp_path)
+    assert pstats.Stats(str(tmp_path / "fib.prof")).total_calls == 65673
+
+
+def test_decorated_functions_get_their_own_section(tmp_path):
+    out = tmp_path / "reports"
+    assert main(["run", str(ROOT / "workloads" / "profiled_functions.py"), "--out", str(out),
+                 "--repeat", "1", "--profilers", "cprofile", "--", "12"]) == 0
+    run = results.load(out / "latest" / "results.json")
+    (workload,) = run.workloads
+    found = {d.name: d for d in workload.decorated}
+    assert set(found) == {"fib", "table", "running_mean"}
+    assert found["fib"].calls == 5 * 465 and found["fib"].nested_calls == 5 * 464
+    assert found["table"].memory.calls == 3 and found["table"].memory.net_mean > 100_000
+    assert any(r.function == "fib" for r in found["fib"].profile.by_cumulative)
+    assert pstats.Stats(str(out / "latest" / found["fib"].artifact)).total_calls == 5 * 465
+    cprofiled = next(r for r in workload.runs if r.mode == "cprofile")
+    assert cprofiled.ok and not cprofiled.decorated  # under a profiler it only counted
+    page = (out / "latest" / "profiled_functions.html").read_text()
+    assert 'id="decorated"' in page and "graph-decorated-1-fib" in page
