@@ -1,19 +1,24 @@
 """The command line: parses arguments and hands them to the stages; knows nothing else.
 
     reporter run [PATH ...] [--out DIR] [--profilers LIST] [--timeout S] [--repeat N] [-- ARGS]
-    reporter render RUN_DIR
+    reporter render RUN_DIR          (pages again from results.json)
+    reporter collect RUN_DIR         (results.json again from raw/, then the pages)
+    reporter share RUN_DIR [--out ZIP]
     reporter bench SCRIPT [--processes N] [-- ARGS]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
-from reporter import collect, render, results
+from reporter import collect, render, results, share
 from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
@@ -37,8 +42,15 @@ class RunCommand:
                             help=f"comma-separated, any of {','.join(PROFILERS)} (default: all)")
         parser.add_argument("--timeout", type=_positive, default=300.0, metavar="SECONDS",
                             help="seconds before one child is stopped (default: 300)")
+        parser.add_argument("--memory-limit", type=_size, default=0, metavar="SIZE",
+                            help="address space one child may use, such as 500M or 2G "
+                                 "(resource.setrlimit; default: no limit)")
         parser.add_argument("--repeat", type=int, default=5, metavar="N",
                             help="unprofiled runs per script, for timing (default: 5)")
+        parser.add_argument("--redact-paths", action="store_true",
+                            help="write paths outside the project as ~/, <python>/, <tmp>/ ...")
+        parser.add_argument("--share", action="store_true",
+                            help="also write <run>-shared.zip: redacted, opens offline")
         parser.add_argument("--bench-processes", type=int, default=5, metavar="N",
                             help="fresh processes timing the CASES a script declares (default: 5)")
 
@@ -50,13 +62,27 @@ class RunCommand:
         work = store.new_run_dir(args.out)
         jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0),
                            max(args.bench_processes, 0))
-        runner.save_plan(work / "raw", jobs, args.timeout)
-        runner.run_jobs(jobs, work / "raw", args.timeout)
-        run = collect.collect(work, store.run_id_of(work))
+        limits = runner.Limits(args.timeout, args.memory_limit)
+        runner.save_plan(work / "raw", jobs, limits)
+        try:
+            with _signals_interrupt():
+                runner.run_jobs(jobs, work / "raw", limits)
+            complete = True
+        except KeyboardInterrupt:
+            complete = False  # the children are killed; report what finished
+        run = collect.collect(work, store.run_id_of(work), complete=complete)
+        if args.redact_paths:
+            run = share.redact_run(run, share.redactor())
         results.save(run, work / "results.json")
         render.render(run, work)
-        final = store.publish(work)
+        final = store.publish(work, point_latest=complete)
         print(f"report: {final / 'index.html'}")
+        if args.share:
+            print(f"shared: {share.bundle(final)}")
+        if not complete:
+            print("reporter: interrupted: the report above is marked incomplete; "
+                  "reports/latest still points at the last complete one", file=sys.stderr)
+            return 130
         if run.failed_runs:
             print(f"{run.failed_runs} run(s) did not finish cleanly; see the report",
                   file=sys.stderr)
@@ -78,7 +104,51 @@ class RenderCommand:
         """Load, render, say where."""
         run = results.load(args.run_dir / "results.json")
         render.render(run, args.run_dir)
+        for problem in run.problems:
+            print(f"reporter: warning: {problem}", file=sys.stderr)
         print(f"report: {args.run_dir / 'index.html'}")
+        return 1 if run.problems else 0
+
+
+class CollectCommand:
+    """Read a report folder's raw captures again into results.json, and render it."""
+
+    name = "collect"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter collect`."""
+        parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Collect and render in place; nothing is run again."""
+        if not (args.run_dir / "raw" / "plan.json").is_file():
+            raise ReporterError(f"{args.run_dir}: no raw/plan.json, not a report folder")
+        run = collect.collect(args.run_dir, args.run_dir.resolve().name)
+        run.complete = not any(r.status == "not-run" for w in run.workloads for r in w.runs)
+        results.save(run, args.run_dir / "results.json")
+        render.render(run, args.run_dir)
+        for workload in run.workloads:
+            for record in workload.runs:
+                if record.artifact_error:
+                    print(f"reporter: warning: {record.artifact_error}", file=sys.stderr)
+        print(f"report: {args.run_dir / 'index.html'}")
+        return 0
+
+
+class ShareCommand:
+    """Write one zip of a report with paths redacted, that opens offline after extraction."""
+
+    name = "share"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter share`."""
+        parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+        parser.add_argument("--out", type=Path, default=None, metavar="ZIP",
+                            help="where to write it (default: <run>-shared.zip beside it)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Bundle and say where."""
+        print(f"shared: {share.bundle(args.run_dir, args.out)}")
         return 0
 
 
@@ -103,8 +173,9 @@ class BenchCommand:
         with tempfile.TemporaryDirectory() as scratch:
             work = Path(scratch)
             (work / "raw").mkdir()
-            runner.save_plan(work / "raw", jobs, args.timeout)
-            runner.run_jobs(jobs, work / "raw", args.timeout)
+            limits = runner.Limits(args.timeout)
+            runner.save_plan(work / "raw", jobs, limits)
+            runner.run_jobs(jobs, work / "raw", limits)
             (result,) = collect.collect(work, "bench").workloads
         for record in result.failed:
             print(f"{record.mode} #{record.repeat}: {record.reason}", file=sys.stderr)
@@ -113,7 +184,20 @@ class BenchCommand:
         return 1 if result.failed or not result.benchmark else 0
 
 
-COMMANDS = (RunCommand(), RenderCommand(), BenchCommand())
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM stops a run the way Ctrl-C does: children killed, what finished reported."""
+    def interrupt(signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), BenchCommand())
 
 
 def _profiler_list(text: str) -> list[str]:
@@ -125,6 +209,21 @@ def _profiler_list(text: str) -> list[str]:
     return names
 
 
+def _size(text: str) -> int:
+    """Bytes from "123", "500K", "500M" or "2G" (binary units)."""
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+    number, unit = text.strip().upper().rstrip("B"), ""
+    if number and number[-1] in units:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = int(float(number) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 500M or 2G)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def _positive(text: str) -> float:
     value = float(text)
     if value <= 0:
@@ -134,7 +233,9 @@ def _positive(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with one subcommand per command class, its docstring the help."""
-    parser = argparse.ArgumentParser(prog="reporter", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="reporter", description="Profile Python scripts with cProfile, pyinstrument and "
+        "memray, and merge everything into one HTML report that opens offline.")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         doc = command.__doc__ or ""

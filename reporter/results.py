@@ -165,6 +165,7 @@ class RunRecord:
     artifacts: dict[str, str] = field(default_factory=dict)
     artifact_error: Optional[str] = None
     label: str = ""
+    partial: bool = False
     extra_args: list[str] = field(default_factory=list)
     insights: Optional[MemoryInsights] = None
     decorated: list[DecoratedFunction] = field(default_factory=list)
@@ -460,6 +461,7 @@ class Run:
     workloads: list[WorkloadResult]
     complete: bool = True
     format_version: int = FORMAT_VERSION
+    problems: list[str] = field(default_factory=list)
 
     @property
     def failed_runs(self) -> int:
@@ -481,7 +483,7 @@ def load(path: Path) -> Run:
     """Read results.json, refusing other format versions and wrong types with a clear error."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ReporterError(f"{path}: cannot read results: {exc}") from exc
     if not isinstance(data, dict):
         raise ReporterError(f"{path}: not a results file (expected a JSON object)")
@@ -491,10 +493,20 @@ def load(path: Path) -> Run:
             f"{path}: results format {version!r} is not supported "
             f"(this reporter reads format {FORMAT_VERSION}); re-run the workloads"
         )
+    workloads = data.get("workloads")
+    if not isinstance(workloads, list):
+        raise ReporterError(f"{path}: invalid results: workloads: expected a list")
     try:
-        return from_data(Run, data)
-    except (TypeError, ValueError) as exc:
+        run = from_data(Run, {**data, "workloads": []})
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ReporterError(f"{path}: invalid results: {exc}") from exc
+    for i, workload in enumerate(workloads):
+        # One damaged workload is reported and left out; the others still render.
+        try:
+            run.workloads.append(from_data(WorkloadResult, workload, f"workloads[{i}]"))
+        except (TypeError, ValueError, RecursionError) as exc:
+            run.problems.append(f"{path}: workload {i + 1} left out: {exc}")
+    return run
 
 
 def from_data(cls: type[T], data: Any, where: str = "") -> T:

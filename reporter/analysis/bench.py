@@ -10,12 +10,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
 from reporter.analysis import pymalloc
+from reporter.errors import reads
 from reporter.results import Benchmark, CaseTiming, InstanceMemory, TimingStats, from_data
 
 WIDE_SPREAD = 0.05  # an IQR over 5% of the median is too wide to rank on
 SAME = 0.02  # medians within 2% of each other are called the same, told apart or not
 
 
+@reads("benchmark results")
 def merge(timings: Iterable[dict[str, Any]], memory: Optional[dict[str, Any]]) -> Benchmark:
     """Pool the values of every timing process per case; attach the memory measurements."""
     pooled: dict[tuple[str, str], CaseTiming] = {}

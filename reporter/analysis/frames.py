@@ -14,6 +14,9 @@ from reporter.results import Frame
 
 FramePredicate = Callable[[Frame], bool]
 OTHER = "[other]"
+# Deeper stacks are folded: unreadable in a graph, and they would make every recursive step
+# below (and the results file) recurse that deep too.
+MAX_DEPTH = 128
 
 
 def key(frame: Frame) -> tuple[str, str, int]:
@@ -152,3 +155,13 @@ def stacks(tree: Frame) -> Iterator[tuple[list[Frame], float]]:
         path.append(frame)
         if frame.self_value > 0:
             yield list(path), frame.self_value
+
+
+def cap_depth(samples: Iterable[tuple[list[Location], float]],
+              max_depth: int = MAX_DEPTH) -> Iterator[tuple[list[Location], float]]:
+    """Stacks (root first) cut at `max_depth`, the cut part named by one "[N deeper]" frame."""
+    for stack, value in samples:
+        if len(stack) > max_depth:
+            hidden = len(stack) - max_depth + 1
+            stack = [*stack[:max_depth - 1], (f"[{hidden} deeper frames]", "", 0)]
+        yield stack, value

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.analysis import bench, gcstats, pymalloc
-from reporter.errors import ArtifactError, ReporterError
+from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, DecoratedFunction,
                               Environment, MemoryInsights, Observation, Run, RunRecord,
@@ -65,7 +65,7 @@ def collect_benchmark(jobs: Sequence[Job], raw: Path,
             memory = data
     try:
         return bench.merge(timings, memory)
-    except (ReporterError, KeyError, TypeError, ValueError) as exc:
+    except ReporterError as exc:
         records[(jobs[0].mode, jobs[0].repeat)].artifact_error = f"benchmark results: {exc}"
         return None
 
@@ -86,22 +86,22 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
         status=status,
         reason=reason,
         exit_code=exit_code,
-        wall_s=(metrics or {}).get("wall_s"),
-        process_s=(process or {}).get("process_s", 0.0),
+        wall_s=_seconds((metrics or {}).get("wall_s")),
+        process_s=_seconds((process or {}).get("process_s")) or 0.0,
         stderr_tail=tail(files["stderr"]),
         label=job.label,
         extra_args=list(job.extra_args),
         artifacts={k: p.relative_to(work).as_posix() for k, p in files.items()
                    if p is not None and p.is_file() and p.stat().st_size},
     )
-    if metrics and isinstance(metrics.get("memory"), dict):
-        try:
+    try:
+        if metrics and isinstance(metrics.get("memory"), dict):
             record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
-        except (ReporterError, KeyError, TypeError, ValueError) as exc:
-            record.artifact_error = f"{job.stem}: unreadable gc and pymalloc record ({exc})"
-    if metrics and isinstance(metrics.get("decorated"), list):
-        record.decorated = [decorated(d, job.path(raw, "").parent, work)
-                            for d in metrics["decorated"]]
+        if metrics and isinstance(metrics.get("decorated"), list):
+            record.decorated = [decorated(d, job.path(raw, "").parent, work)
+                                for d in metrics["decorated"]]
+    except ArtifactError as exc:
+        record.artifact_error = f"{job.stem}: {exc}"
     profiler = PROFILERS.get(job.mode)
     if profiler is not None and process is not None:  # a profiler ran: summarise its capture
         artifact = job.artifact(raw)
@@ -111,9 +111,11 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
             setattr(record, profiler.name, profiler.summarize(artifact))
         except ArtifactError as exc:
             record.artifact_error = str(exc)
+    record.partial = record.summary is not None and not record.ok
     return record
 
 
+@reads("gc and pymalloc record")
 def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> MemoryInsights:
     """The probe's raw record (gc callback rows, pymalloc texts, object counts) made readable,
     with the runner's RSS samples timed from the script's start."""
@@ -136,6 +138,7 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
     )
 
 
+@reads("record of a decorated function")
 def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFunction:
     """A decorated function's counters, its dumped profile summarised, its memory per call."""
     prof = folder / str(data["prof"])
@@ -162,20 +165,43 @@ def classify(process: Optional[dict[str, Any]],
     if process is None:
         return "not-run", "the run was interrupted before this job ran", None
     code = process.get("returncode")
+    code = code if isinstance(code, int) and not isinstance(code, bool) else None
+    if process.get("interrupted"):
+        return "interrupted", "stopped when the whole run was interrupted", code
     if process.get("timed_out"):
-        return "timeout", f"killed after the {process.get('timeout', 0):g} s timeout", code
-    if isinstance(code, int) and code < 0:
+        return "timeout", f"killed after the {_number(process.get('timeout'))} s timeout", code
+    if code is not None and code < 0:
         return "crashed", f"killed by signal {_signal_name(-code)}", code
     if metrics is None:
         return ("crashed", f"exited with code {code} before the harness could report "
                 "(os._exit, or a crash inside the interpreter)", code)
-    if "exception" in metrics:
-        exc = metrics["exception"]
-        message = str(exc.get("message", "")).strip().splitlines()
-        return "error", f"{exc.get('type', 'Exception')}: {message[0] if message else ''}", code
+    if metrics.get("exception") is not None:
+        return (*_raised(metrics), code)
     if code != 0:
         return "exit", f"exited with code {code}", code
     return "ok", "", code
+
+
+def _raised(metrics: dict[str, Any]) -> tuple[str, str]:
+    """Status and one-line reason of a script that raised: MemoryError past a limit is its own."""
+    exc = metrics["exception"]
+    exc = exc if isinstance(exc, dict) else {"message": exc}
+    kind = str(exc.get("type", "Exception"))
+    lines = str(exc.get("message", "")).strip().splitlines()
+    limit = metrics.get("memory_limit")
+    if kind == "MemoryError" and isinstance(limit, (int, float)) and limit:
+        return "memory", f"exceeded the {_number(limit / 2**20)} MiB memory limit"
+    return "error", f"{kind}: {lines[0] if lines else ''}"
+
+
+def _seconds(value: Any) -> Optional[float]:
+    """A duration read from a child's file, or None if it is not a plain number."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return float(value) if ok else None
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else "?"
 
 
 def _signal_name(number: int) -> str:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
+from reporter.analysis import frames
 from reporter.errors import ArtifactError
 from reporter.harness import PstatsKey, harness_keys
 from reporter.profilers.base import register
@@ -83,6 +84,8 @@ def call_tree(stats: dict[PstatsKey, PstatsValue], harness: set[PstatsKey],
     budget = MAX_TREE_FRAMES
     while pending and budget > 0:
         frame, path = pending.pop()
+        if len(path) >= frames.MAX_DEPTH:
+            continue  # deeper calls stay in this frame's own time
         children = graph.callees_under(frame, path, floor)
         pending.extend((_attach(frame, callee, value), (*path, callee))
                        for callee, value in children)

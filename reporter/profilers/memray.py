@@ -131,7 +131,7 @@ def memory_tree(records: Iterable[Allocations], measure: str) -> Any:
             stack.append((f"[{allocator_family(record.allocator)}]", "", 0))
             yield stack, float(record.bytes if measure == "bytes" else record.count)
 
-    return frames.from_stacks(paths(), name="<script>")
+    return frames.from_stacks(frames.cap_depth(paths()), name="<script>")
 
 
 def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from pyinstrument import Profiler as _Sampler
@@ -56,19 +57,37 @@ class PyinstrumentProfiler:
         )
 
 
-def convert(frame: Any) -> Frame:
-    """Turn pyinstrument's frame into ours, folding its "[self]" leaves into self time."""
-    children = [convert(c) for c in frame.children if not c.is_synthetic_leaf]
-    self_time = sum(c.time for c in frame.children if c.is_synthetic_leaf)
-    self_time += max(frame.time - sum(c.time for c in frame.children), 0.0)
-    return Frame(
-        function=frame.function,
-        file=frame.file_path or "",
-        line=frame.line_no or 0,
-        value=frame.time,
-        self_value=self_time,
-        children=frames.merge_siblings(children),
-    )
+def convert(root: Any, max_depth: int = frames.MAX_DEPTH) -> Frame:
+    """Turn pyinstrument's frames into ours, "[self]" leaves folded into self time.
+
+    Iterative, and frames deeper than `max_depth` are folded into their ancestor's self time
+    under a "[deeper frames]" child, so a deeply recursive script cannot exhaust the stack.
+    """
+    top = _frame(root)
+    pending = [(top, root, 0)]
+    while pending:
+        mine, theirs, depth = pending.pop()
+        for child in theirs.children:
+            if child.is_synthetic_leaf:
+                continue
+            if depth + 1 >= max_depth:
+                mine.children.append(Frame("[deeper frames]", "", 0, child.time, child.time))
+                continue
+            built = _frame(child)
+            mine.children.append(built)
+            pending.append((built, child, depth + 1))
+    return _merge_all(top)
+
+
+def _frame(frame: Any) -> Frame:
+    spent_below = sum(c.time for c in frame.children if not c.is_synthetic_leaf)
+    return Frame(function=frame.function, file=frame.file_path or "", line=frame.line_no or 0,
+                 value=frame.time, self_value=max(frame.time - spent_below, 0.0))
+
+
+def _merge_all(tree: Frame) -> Frame:
+    """Merge identical siblings everywhere (pyinstrument splits them by sample)."""
+    return replace(tree, children=frames.merge_siblings(tree.children))
 
 
 def script_tree(tree: Frame, min_fraction: float) -> Frame:

@@ -32,7 +32,8 @@ STATIC_TREE_FRACTION = 0.005
 SPEEDSCOPE_DIR = "speedscope"
 STATUS_LABELS = {
     "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
-    "timeout": "timed out", "not-run": "not run",
+    "timeout": "timed out", "not-run": "not run", "memory": "memory limit",
+    "interrupted": "interrupted",
 }
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.benchmark import CASES_NAME, Case, normalise
+from reporter.run.child import limit_memory
 from reporter.run.probes import malloc_stats
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
@@ -35,6 +36,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = _parse(argv)
     metrics: dict[str, Any] = {"mode": "memory" if args.memory else "timing", "pid": os.getpid()}
     started = time.perf_counter()
+    limit_memory(args.memory_limit, metrics)
     try:
         sys.argv = [args.script, *args.script_args]
         sys.path[0] = os.path.dirname(os.path.abspath(args.script))
@@ -67,6 +69,7 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     kind.add_argument("--memory", action="store_true")
     parser.add_argument("--out", required=True)
     parser.add_argument("--metrics", required=True)
+    parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("--values", type=int, default=3)
     parser.add_argument("--warmups", type=int, default=1)
     parser.add_argument("--min-time", type=float, default=0.02)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import runpy
 import signal
 import sys
@@ -49,6 +50,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     sys.argv = [args.script, *args.script_args]
     sys.path[0] = os.path.dirname(script)
     exit_code = 0
+    limit_memory(args.memory_limit, metrics)
     if probe:
         probe.start()
     started = time.perf_counter()
@@ -82,6 +84,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     return exit_code
 
 
+def limit_memory(limit: int, metrics: dict[str, Any]) -> None:
+    """Cap the address space the script may use; MemoryError past it says so in the report."""
+    if limit > 0:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        metrics["memory_limit"] = limit
+
+
 def save_decorated(prefix: str) -> list[dict[str, Any]]:
     """Dump what each `profile_deco` function of the script accumulated, if it used any."""
     decorator = sys.modules.get("reporter.decorator")
@@ -104,6 +116,7 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--mode", required=True, choices=[BARE, SCENARIO, *PROFILERS])
     parser.add_argument("--artifact", default="")
     parser.add_argument("--metrics", required=True)
+    parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)

@@ -33,6 +33,14 @@ TERMINATE_GRACE_S = 3.0
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one child may use: seconds before it is stopped, bytes of address space (0: any)."""
+
+    timeout: float
+    memory: int = 0
+
+
+@dataclass(frozen=True)
 class Workload:
     """A script to run and the arguments it gets."""
 
@@ -109,14 +117,14 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     ]
 
 
-def save_plan(raw_dir: Path, jobs: Sequence[Job], timeout: float) -> None:
+def save_plan(raw_dir: Path, jobs: Sequence[Job], limits: Limits) -> None:
     """Write what is about to run, so the collector knows of jobs that never ran."""
-    data = {"timeout": timeout, "jobs": [{**asdict(j), "stem": j.stem} for j in jobs]}
+    data = {**asdict(limits), "jobs": [{**asdict(j), "stem": j.stem} for j in jobs]}
     (raw_dir / "plan.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def load_plan(raw_dir: Path) -> tuple[list[Job], float]:
-    """The jobs and the timeout written by `save_plan`."""
+def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
+    """The jobs and the limits written by `save_plan`."""
     data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
     jobs = [
         Job(Workload(j["workload"]["name"], j["workload"]["script"],
@@ -124,23 +132,24 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], float]:
             tuple(j.get("extra_args", ())))
         for j in data["jobs"]
     ]
-    return jobs, float(data["timeout"])
+    return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)))
 
 
-def command(job: Job, raw_dir: Path) -> list[str]:
+def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
     """The child's command line."""
     artifact = str(job.artifact(raw_dir) or "")
-    metrics = str(job.path(raw_dir, ".metrics.json"))
-    script = ["--", job.workload.script, *job.workload.args, *job.extra_args]
+    common = ["--metrics", str(job.path(raw_dir, ".metrics.json")),
+              "--memory-limit", str(limits.memory),
+              "--", job.workload.script, *job.workload.args, *job.extra_args]
     if job.mode in (BENCH, BENCH_MEMORY):
         kind = "--timing" if job.mode == BENCH else "--memory"
-        return [sys.executable, "-m", "reporter.run.bench_child", kind,
-                "--out", artifact, "--metrics", metrics, *script]
+        return [sys.executable, "-m", "reporter.run.bench_child", kind, "--out", artifact,
+                *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
-            "--artifact", artifact, "--metrics", metrics, *script]
+            "--artifact", artifact, *common]
 
 
-def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
+def execute(job: Job, raw_dir: Path, limits: Limits) -> dict[str, Any]:
     """Run one child in its own process group; kill the group on timeout or when it is done.
 
     While it runs, its resident set size is read from /proc every 10 ms: from outside, so the
@@ -151,24 +160,32 @@ def execute(job: Job, raw_dir: Path, timeout: float) -> dict[str, Any]:
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
         child = subprocess.Popen(  # pylint: disable=consider-using-with
-            command(job, raw_dir), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            command(job, raw_dir, limits), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,
         )
+        samples: list[list[float]] = []
+        interrupted = timed_out = False
         try:
-            samples = watch(child, started + timeout)
+            samples = watch(child, started + limits.timeout)
             timed_out = child.returncode is None
             if timed_out:
                 _stop_group(child)
+        except KeyboardInterrupt:
+            interrupted = timed_out = True
+            raise
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
-    record = {
-        "returncode": child.returncode,
-        "timed_out": timed_out,
-        "timeout": timeout,
-        "process_s": time.perf_counter() - started,
-        "rss_samples": samples,
-    }
-    job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
+            if interrupted:
+                child.wait()
+            record = {
+                "returncode": child.returncode,
+                "timed_out": timed_out and not interrupted,
+                "interrupted": interrupted,
+                "timeout": limits.timeout,
+                "process_s": time.perf_counter() - started,
+                "rss_samples": samples,
+            }
+            job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record
 
 
@@ -213,7 +230,7 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def run_jobs(jobs: Sequence[Job], raw_dir: Path, timeout: float,
+def run_jobs(jobs: Sequence[Job], raw_dir: Path, limits: Limits,
              console: Optional[Console] = None) -> None:
     """Run every job one after another, showing progress; a failing job never stops the rest."""
     console = console or Console(stderr=True)
@@ -223,7 +240,7 @@ def run_jobs(jobs: Sequence[Job], raw_dir: Path, timeout: float,
         task = progress.add_task("starting", total=len(jobs))
         for job in jobs:
             progress.update(task, description=f"{job.workload.name} · {job.stem}")
-            record = execute(job, raw_dir, timeout)
+            record = execute(job, raw_dir, limits)
             if record["returncode"] != 0:
                 progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
                                        f"exit status {record['returncode']}[/]")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import zipfile
 
 import pytest
 
+from reporter import share
 from reporter.cli import main
 from tests.conftest import RESOURCES
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "</script><img src=x onerror=alert(1)>"
+UNICODE = "naïve 名前 🙂 \"quoted\" 'single' &amp;"
 HOSTILE_FILE = "x'\"><img src=y onerror=alert(2)>.py"
 
 
@@ -28,9 +31,12 @@ def fixture_report(tmp_path_factory):
         exec("def f():\\n    return sum(range(20000))", namespace)
         f = namespace["f"]
         f.__code__ = f.__code__.replace(co_name={HOSTILE!r}, co_qualname={HOSTILE!r})
+        g = namespace["f"]
+        g = type(f)(f.__code__.replace(co_name={UNICODE!r}, co_qualname={UNICODE!r}), {{}})
         for _ in range(200):
             f()
-        raise RuntimeError({HOSTILE!r})
+            g()
+        raise RuntimeError({HOSTILE!r} + {UNICODE!r})
     """))
     main(["run", str(scripts), "--out", str(base / "reports"), "--repeat", "1"])
     return (base / "reports" / "latest").resolve()
@@ -61,6 +67,7 @@ def test_hostile_names_show_as_text_and_run_nothing(report, open_page):
     page, _ = open_page(hostile_page)
     text = page.inner_text("body")
     assert HOSTILE in text  # the function name and the exception message, shown as typed
+    assert UNICODE in text
     names = page.eval_on_selector_all("g.frame", "gs => gs.map(g => g.getAttribute('data-name'))")
     assert HOSTILE in names  # and drawn in the flame graphs from the escaped JSON
     assert "onerror=alert(2)" in text
@@ -78,3 +85,18 @@ def test_without_javascript_the_trees_are_still_readable(report, browser):
     assert tree.get_attribute("open") is None
     assert page.locator("figure.chart svg polyline").count() == 2  # memory over time, no JS
     context.close()
+
+
+def test_a_shared_bundle_opens_offline_after_extraction(report, open_page, tmp_path):
+    bundle = share.bundle(report)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path)
+    extracted = tmp_path / report.name
+    pages = sorted(extracted.glob("*.html"))
+    assert len(pages) == 3
+    for path in pages:
+        page, log = open_page(path)
+        assert [u for u in log.requests if not u.startswith(extracted.as_uri())] == []
+        assert log.errors == [] and log.dialogs == []
+        graphs = 0 if path.name == "index.html" else 5
+        assert page.locator("figure.flamegraph.live").count() == graphs

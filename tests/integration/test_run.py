@@ -175,37 +175,6 @@ def test_clean_run_exits_zero(tmp_path):
                  "--profilers", "cprofile"]) == 0
 
 
-BAD = {
-    "exits.py": ("exit", "exited with code 3"),
-    "segfault.py": ("crashed", "SIGSEGV"),
-    "hard_exit.py": ("crashed", "before the harness could report"),
-    "hangs.py": ("timeout", "2 s timeout"),
-    "syntax.py": ("error", "SyntaxError"),
-    "missing.py": ("error", "FileNotFoundError"),
-}
-
-
-def test_misbehaving_scripts_get_a_status_and_a_reason(tmp_path):
-    for name in ("exits.py", "segfault.py", "hard_exit.py", "hangs.py"):
-        shutil.copy(RESOURCES / name, tmp_path / name)
-    (tmp_path / "syntax.py").write_text("def broken(:\n")
-    out = tmp_path / "reports"
-    scripts = [str(tmp_path / name) for name in BAD]
-    code = main(["run", *scripts, "--out", str(out), "--repeat", "1", "--timeout", "2",
-                 "--profilers", "cprofile"])
-    assert code == 1
-    run = results.load(out / "latest" / "results.json")
-    for name, (status, reason) in BAD.items():
-        workload = by_name(run, Path(name).stem)
-        for record in workload.runs:
-            assert record.status == status, (name, record)
-            assert reason in record.reason, (name, record.reason)
-    hung = run_of(by_name(run, "hangs"), "cprofile")
-    assert hung.cprofile is not None  # SIGTERM let the child save what it had
-    assert run_of(by_name(run, "hard_exit"), "cprofile").artifact_error
-    assert (out / "latest" / "index.html").is_file()
-
-
 def test_usage_errors_are_one_line(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()

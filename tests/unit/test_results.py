@@ -1,5 +1,6 @@
 """results.json: round trip, version check, and refusal of wrong types."""
 
+import copy
 import json
 
 import pytest
@@ -65,9 +66,26 @@ def test_other_format_versions_are_refused_by_name(tmp_path, version):
     (lambda d: d["workloads"][0].update(runs={}), "runs: expected list"),
     (lambda d: d["workloads"][0].update(colour="red"), "unknown field"),
     (lambda d: d["workloads"][0].pop("script"), "script"),
-    (lambda d: d["environment"].update(packages=[]), "packages: expected dict"),
+    (lambda d: d["workloads"].__setitem__(0, "text"), "expected dict"),
 ])
-def test_wrong_types_are_refused_with_the_field(tmp_path, edit, message):
+def test_a_damaged_workload_is_left_out_and_named(tmp_path, edit, message):
+    data = json.loads(results.to_json(sample_run()))
+    data["workloads"].append({**copy.deepcopy(data["workloads"][0]), "name": "intact"})
+    edit(data)
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data))
+    run = results.load(path)
+    assert [w.name for w in run.workloads] == ["intact"]
+    (problem,) = run.problems
+    assert str(path) in problem and "workload 1 left out" in problem and message in problem
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["environment"].update(packages=[]), "packages: expected dict"),
+    (lambda d: d.update(run_id=5), "run_id: expected str"),
+    (lambda d: d.update(workloads="all"), "workloads: expected a list"),
+])
+def test_a_damaged_run_is_refused_with_the_field(tmp_path, edit, message):
     data = json.loads(results.to_json(sample_run()))
     edit(data)
     path = tmp_path / "results.json"

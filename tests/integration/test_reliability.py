@@ -1,0 +1,235 @@
+"""Misbehaving scripts, damaged files, interruptions and concurrent runs: nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reporter import results
+from reporter.cli import main
+from tests.conftest import RESOURCES
+
+BAD = {
+    "exits.py": ("exit", "exited with code 3"),
+    "segfault.py": ("crashed", "SIGSEGV"),
+    "hard_exit.py": ("crashed", "before the harness could report"),
+    "hangs.py": ("timeout", "2 s timeout"),
+    "syntax.py": ("error", "SyntaxError"),
+    "missing.py": ("error", "FileNotFoundError"),
+    "eats_memory.py": ("memory", "exceeded the 400 MiB memory limit"),
+    "raises.py": ("error", "ValueError: workload failed on purpose"),
+}
+FINE = ("loud.py", "spawns.py", "deep.py", "tiny.py")
+
+
+def by_name(run, name):
+    """The workload of that name."""
+    return next(w for w in run.workloads if w.name == name)
+
+
+@pytest.fixture(name="bad_run", scope="module")
+def fixture_bad_run(tmp_path_factory):
+    """One run of every misbehaving script and a few that behave, under two profilers."""
+    folder = tmp_path_factory.mktemp("bad")
+    for name in [*BAD, *FINE]:
+        if (RESOURCES / name).exists():
+            shutil.copy(RESOURCES / name, folder / name)
+    (folder / "syntax.py").write_text("def broken(:\n")
+    out = folder / "reports"
+    code = main(["run", *(str(folder / n) for n in [*BAD, *FINE]), "--out", str(out),
+                 "--repeat", "1", "--timeout", "2", "--memory-limit", "400M",
+                 "--profilers", "cprofile,pyinstrument"])
+    return code, out, results.load(out / "latest" / "results.json")
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_each_misbehaviour_gets_its_status_and_a_one_line_reason(bad_run, name):
+    code, _, run = bad_run
+    assert code == 1
+    for record in by_name(run, Path(name).stem).runs:
+        status, reason = BAD[name]
+        assert record.status == status, (name, record.mode, record.reason)
+        assert reason in record.reason and "\n" not in record.reason
+
+
+def test_partial_profiles_are_used_and_flagged(bad_run):
+    _, _, run = bad_run
+    hung = next(r for r in by_name(run, "hangs").runs if r.mode == "cprofile")
+    assert hung.cprofile is not None and hung.partial  # SIGTERM let it save what it had
+    raised = next(r for r in by_name(run, "raises").runs if r.mode == "pyinstrument")
+    assert raised.pyinstrument is not None and raised.partial
+    gone = next(r for r in by_name(run, "hard_exit").runs if r.mode == "cprofile")
+    assert gone.cprofile is None and "wrote no capture" in gone.artifact_error
+
+
+def test_scripts_that_behave_oddly_but_finish_are_fine(bad_run):
+    _, out, run = bad_run
+    for name in FINE:
+        assert all(r.ok for r in by_name(run, Path(name).stem).runs), name
+    loud = by_name(run, "loud").runs[0]
+    assert loud.stderr_tail.endswith("the last line\n") and "\ufffd" in loud.stderr_tail
+    assert (out / "latest" / loud.artifacts["stdout"]).stat().st_size > 3_000_000
+
+
+def test_a_subprocess_left_behind_is_killed(bad_run):
+    _, out, run = bad_run
+    for record in by_name(run, "spawns").runs:
+        pid = int((out / "latest" / record.artifacts["stdout"]).read_text())
+        assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid)
+
+
+def _state(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").split()[2]
+    except OSError:
+        return "Z"
+
+
+def test_deep_recursion_is_drawn_to_a_bounded_depth(bad_run):
+    _, _, run = bad_run
+    record = next(r for r in by_name(run, "deep").runs if r.mode == "pyinstrument")
+    tree = record.pyinstrument.graphs[0].tree
+    depth, pending = 0, [(tree, 0)]
+    while pending:
+        frame, level = pending.pop()
+        depth = max(depth, level)
+        pending += [(c, level + 1) for c in frame.children]
+    assert 100 <= depth <= 128
+
+
+def test_every_page_still_renders(bad_run):
+    _, out, run = bad_run
+    for workload in run.workloads:
+        assert (out / "latest" / f"{workload.name}.html").is_file()
+    index = (out / "latest" / "index.html").read_text()
+    assert "did not finish cleanly" in index
+
+
+def test_damaged_captures_are_named_and_the_rest_renders(tmp_path, capsys):
+    shutil.copy(RESOURCES / "tiny.py", tmp_path / "tiny.py")
+    out = tmp_path / "reports"
+    assert main(["run", str(tmp_path / "tiny.py"), "--out", str(out), "--repeat", "1"]) == 0
+    run_dir = (out / "latest").resolve()
+    raw = run_dir / "raw" / "tiny"
+    (raw / "cprofile.prof").write_bytes(b"this is not a pstats file")
+    capture = raw / "memray.memray.bin"
+    capture.write_bytes(capture.read_bytes()[: capture.stat().st_size // 2])
+    (raw / "pyinstrument.pyisession").write_text("{\"truncated\": ")
+    assert main(["collect", str(run_dir)]) == 0
+    err = capsys.readouterr().err
+    for name in ("cprofile.prof", "memray.memray.bin", "pyinstrument.pyisession"):
+        assert name in err
+    (workload,) = results.load(run_dir / "results.json").workloads
+    assert all(r.artifact_error for r in workload.profiled)
+    assert workload.timing is not None and workload.insights is not None
+    assert "not a readable" in (run_dir / "tiny.html").read_text()
+
+
+def test_a_damaged_results_file_leaves_the_other_workloads(tmp_path, capsys):
+    for name in ("tiny.py", "exits.py"):
+        shutil.copy(RESOURCES / name, tmp_path / name)
+    out = tmp_path / "reports"
+    main(["run", str(tmp_path / "tiny.py"), str(tmp_path / "exits.py"), "--out", str(out),
+          "--repeat", "1", "--profilers", "cprofile"])
+    run_dir = out / "latest"
+    data = json.loads((run_dir / "results.json").read_text())
+    data["workloads"][1]["runs"] = "edited by hand"
+    (run_dir / "results.json").write_text(json.dumps(data))
+    assert main(["render", str(run_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "results.json: workload 2 left out" in err and "runs: expected list" in err
+    assert "workload 2 left out" in (run_dir / "index.html").read_text()
+    data["format_version"] = 99
+    (run_dir / "results.json").write_text(json.dumps(data))
+    assert main(["render", str(run_dir)]) == 2
+    assert "results format 99 is not supported" in capsys.readouterr().err
+
+
+def reporter_process(*args, cwd):
+    """`python -m reporter ...` in the background."""
+    return subprocess.Popen([sys.executable, "-m", "reporter", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_keeps_what_finished_and_latest(tmp_path, signum):
+    shutil.copy(RESOURCES / "tiny.py", tmp_path / "tiny.py")
+    shutil.copy(RESOURCES / "hangs.py", tmp_path / "hangs.py")
+    out = tmp_path / "reports"
+    assert main(["run", str(tmp_path / "tiny.py"), "--out", str(out), "--repeat", "1",
+                 "--profilers", "cprofile"]) == 0
+    good = (out / "latest").resolve()
+    running = reporter_process("run", "tiny.py", "hangs.py", "--out", str(out), "--repeat", "1",
+                               "--profilers", "cprofile", "--timeout", "60", cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.partial/raw/hangs/bare-1.stdout.txt")):
+        assert time.monotonic() < deadline and running.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.3)
+    running.send_signal(signum)
+    _, err = running.communicate(timeout=60)
+    assert running.returncode == 130, err
+    assert "interrupted" in err
+    assert (out / "latest").resolve() == good
+    (incomplete,) = [d for d in out.iterdir() if d.is_dir() and not d.is_symlink()
+                     and d != good and not d.name.startswith(".")]
+    run = results.load(incomplete / "results.json")
+    assert not run.complete and (incomplete / "index.html").is_file()
+    statuses = {r.status for w in run.workloads for r in w.runs}
+    assert "ok" in statuses and "interrupted" in statuses and "not-run" in statuses
+    assert "incomplete" in (incomplete / "index.html").read_text()
+    assert not [p for p in Path("/proc").glob("[0-9]*") if _runs(p, "hangs.py")]
+
+
+def _runs(proc, script):
+    try:
+        return script in (proc / "cmdline").read_bytes().decode(errors="replace") \
+            and _state(int(proc.name)) != "Z"
+    except OSError:
+        return False
+
+
+def test_two_runs_at_once_both_finish_and_latest_is_whole(tmp_path):
+    shutil.copy(RESOURCES / "tiny.py", tmp_path / "tiny.py")
+    out = tmp_path / "reports"
+    runs = [reporter_process("run", "tiny.py", "--out", str(out), "--repeat", "1",
+                             "--profilers", "cprofile", cwd=tmp_path) for _ in range(2)]
+    for process in runs:
+        process.communicate(timeout=120)
+        assert process.returncode == 0
+    folders = [d for d in out.iterdir() if d.is_dir() and not d.is_symlink()
+               and not d.name.startswith(".")]
+    assert len(folders) == 2
+    latest = (out / "latest").resolve()
+    assert latest in folders and results.load(latest / "results.json").complete
+    assert not list(out.glob(".*"))  # no half-written folder or link left behind
+
+
+def test_a_shared_bundle_holds_no_machine_paths(tmp_path):
+    shutil.copy(RESOURCES / "tiny.py", tmp_path / "tiny.py")
+    out = tmp_path / "reports"
+    assert main(["run", str(tmp_path / "tiny.py"), "--out", str(out), "--repeat", "1",
+                 "--redact-paths", "--share"]) == 0
+    run_dir = (out / "latest").resolve()
+    bundle = run_dir.with_name(run_dir.name + "-shared.zip")
+    secrets = [str(tmp_path), str(Path.home()) + os.sep, sys.prefix]
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+        assert f"{run_dir.name}/index.html" in names and f"{run_dir.name}/tiny.html" in names
+        assert not [n for n in names if n.endswith(".bin")]
+        for name in names:
+            data = archive.read(name)
+            for secret in secrets:
+                assert secret.encode() not in data, (name, secret)
+        assert "&lt;tmp&gt;/" in archive.read(f"{run_dir.name}/tiny.html").decode()
+    for page in run_dir.glob("*.html"):  # --redact-paths: the report itself too
+        assert str(tmp_path) not in page.read_text()
