@@ -21,6 +21,8 @@ def report(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite, with coverage of reporter/ measured in every child process too."""
     session.install(".[test]")
+    # Children started in other folders write their coverage data here too.
+    session.env["COVERAGE_FILE"] = str(Path(".coverage").resolve())
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
     session.run("coverage", "combine", "--quiet")
@@ -44,6 +46,13 @@ def snakeviz(session: nox.Session) -> None:
     if not found:
         session.error(f"no cprofile.prof for {wanted!r} in reports/latest: run 'nox -s report'")
     session.run("snakeviz", str(found[0]), *session.posargs[1:])
+
+
+@nox.session(default=False)
+def compare(session: nox.Session) -> None:
+    """Compare two report folders: nox -s compare -- BASE NEW [--fail-above PERCENT]."""
+    session.install(".")
+    session.run("python", "-m", "reporter", "compare", *session.posargs)
 
 
 @nox.session(default=False)

@@ -4,6 +4,7 @@
     reporter render RUN_DIR          (pages again from results.json)
     reporter collect RUN_DIR         (results.json again from raw/, then the pages)
     reporter share RUN_DIR [--out ZIP]
+    reporter compare BASE_RUN NEW_RUN [--out HTML] [--fail-above PERCENT]
     reporter bench SCRIPT [--processes N] [-- ARGS]
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter import collect, render, results, share
+from reporter.analysis import compare as comparison
 from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
@@ -152,6 +154,43 @@ class ShareCommand:
         return 0
 
 
+class CompareCommand:
+    """Compare two report folders: what got faster, slower or bigger, and is it significant."""
+
+    name = "compare"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter compare`."""
+        parser.add_argument("base", type=Path, metavar="BASE_RUN")
+        parser.add_argument("new", type=Path, metavar="NEW_RUN")
+        parser.add_argument("--out", type=Path, default=None, metavar="HTML",
+                            help="the page to write (default: NEW_RUN/compare-<base>.html)")
+        parser.add_argument("--fail-above", type=float, default=None, metavar="PERCENT",
+                            help="exit 1 if a timing got significantly slower by more than this")
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Load both, compare, write the page, print the verdicts that matter."""
+        base = results.load(args.base / "results.json")
+        new = results.load(args.new / "results.json")
+        found = comparison.compare(base, new)
+        page = render.render_comparison(
+            found, args.out or args.new / f"compare-{base.run_id}.html")
+        for warning in found.warnings:
+            print(f"reporter: warning: not measured alike: {warning}", file=sys.stderr)
+        for timing in found.timings:
+            if timing.verdict.significant:
+                print(f"{timing.verdict.label:7} {100 * (timing.verdict.change or 0):+6.1f}%  "
+                      f"{timing.workload} · {timing.variant} · {timing.operation} "
+                      f"(p = {timing.verdict.p_value:.3g})")
+        print(f"comparison: {page}")
+        worst = 100 * found.worst_slowdown()
+        if args.fail_above is not None and worst > args.fail_above:
+            print(f"reporter: slower by {worst:.1f}%, more than --fail-above "
+                  f"{args.fail_above:g}%", file=sys.stderr)
+            return 1
+        return 0
+
+
 class BenchCommand:
     """Time and size the CASES a script declares, in fresh processes; print them as a table."""
 
@@ -197,7 +236,8 @@ def _signals_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), BenchCommand())
+COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), CompareCommand(),
+            BenchCommand())
 
 
 def _profiler_list(text: str) -> list[str]:

@@ -56,6 +56,14 @@ def render(run: Run, run_dir: Path) -> list[Path]:
     return written
 
 
+def render_comparison(comparison: Any, path: Path) -> Path:
+    """Write the comparison page of two runs to `path`."""
+    html = environment().get_template("compare.html.j2").render(
+        run=comparison.new, c=comparison)
+    write_atomic(path, html)
+    return path
+
+
 def page_name(workload: WorkloadResult) -> str:
     """A file name for a workload's page that is safe on every file system."""
     return _safe(workload.name) + ".html"
@@ -120,7 +128,9 @@ def seconds(value: Optional[float]) -> str:
         return f"{value:.2f} s"
     if value >= 1e-3:
         return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} µs"
+    if value >= 1e-6:
+        return f"{value * 1e6:.1f} µs"
+    return f"{value * 1e9:.1f} ns"
 
 
 def size(value: Optional[float]) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Optional
 
 from reporter.analysis.frames import stacks, walk
 from reporter.results import FlameGraph
@@ -11,18 +12,27 @@ SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 SPEEDSCOPE_UNITS = {"seconds": "seconds", "bytes": "bytes", "allocations": "none"}
 
 
-def flame_data(graph: FlameGraph) -> dict[str, Any]:
-    """The tree in preorder as [name, file, line, value, self, depth] rows over a string table."""
+def flame_data(graph: FlameGraph, deltas: Optional[dict[int, float]] = None) -> dict[str, Any]:
+    """The tree in preorder as [name, file, line, value, self, depth] rows over a string table.
+
+    With `deltas` (a comparison), each row also carries the frame's change against the base,
+    null for a frame the base did not have.
+    """
     strings: dict[str, int] = {}
 
     def index(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
-    nodes = [
-        [index(f.function), index(f.file), f.line, _round(f.value), _round(f.self_value), depth]
-        for depth, f in walk(graph.tree)
-    ]
-    return {"unit": graph.unit, "strings": list(strings), "nodes": nodes}
+    nodes = []
+    for depth, f in walk(graph.tree):
+        row: list[Any] = [index(f.function), index(f.file), f.line, _round(f.value),
+                          _round(f.self_value), depth]
+        if deltas is not None:
+            change = deltas.get(id(f), math.nan)
+            row.append(None if math.isnan(change) else _round(change))
+        nodes.append(row)
+    return {"unit": graph.unit, "strings": list(strings), "nodes": nodes,
+            "diff": deltas is not None}
 
 
 def speedscope(graph: FlameGraph, name: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from reporter import render
+from reporter.analysis import compare
 from reporter.cli import main
 from reporter.results import FlameGraph
 from tests.conftest import RESOURCES
@@ -98,3 +99,17 @@ def test_a_hundred_thousand_frames_render_as_a_bounded_picture(tmp_path, open_pa
     deepest.click()
     assert page.locator("#graph-cpu g.ancestor").count() >= 1
     assert log.errors == []
+
+
+def test_a_comparison_page_draws_its_difference_graph(tmp_path, open_page):
+    base = big_tree(2_000, seed=1)
+    new = big_tree(2_000, seed=1)
+    new.children[0].value *= 3  # one frame grew (its parent is not rebalanced: it only colours)
+    found = compare.compare(run_with_graph(FlameGraph("cpu", "CPU", "seconds", base)),
+                            run_with_graph(FlameGraph("cpu", "CPU", "seconds", new)))
+    page, log = open_page(render.render_comparison(found, tmp_path / "compare.html"))
+    assert log.errors == [] and log.requests == [(tmp_path / "compare.html").as_uri()]
+    grown = page.locator('figure.flamegraph g.frame[data-name="function_0"] rect').first
+    assert grown.get_attribute("fill").startswith("hsl(0,")  # red: it grew
+    grown.hover()
+    assert "against the base" in page.inner_text("figure.flamegraph .flame-tooltip")

@@ -9,7 +9,8 @@ from reporter.results import Frame, FunctionStat
 
 
 @pytest.mark.parametrize("value, text", [
-    (None, "–"), (2.5, "2.50 s"), (0.0123, "12.3 ms"), (0.000012, "12 µs"),
+    (None, "–"), (2.5, "2.50 s"), (0.0123, "12.3 ms"), (0.000012, "12.0 µs"),
+    (4.25e-9, "4.2 ns"),
 ])
 def test_seconds(value, text):
     assert seconds(value) == text

@@ -1,9 +1,10 @@
 /* Flame graphs for the report: vanilla JS and SVG, no libraries, nothing from the network.
  *
  * Every <figure class="flamegraph"> on the page holds its tree as JSON in a
- * <script type="application/json"> child: {unit, strings, nodes}, nodes in preorder as
- * [nameIndex, fileIndex, line, value, selfValue, depth]. Text from the data is only ever set
- * with textContent or setAttribute, never parsed as HTML.
+ * <script type="application/json"> child: {unit, strings, nodes, diff}, nodes in preorder as
+ * [nameIndex, fileIndex, line, value, selfValue, depth] and, in a comparison (diff), the
+ * frame's change against the base run (null: the base had no such frame). Text from the data
+ * is only ever set with textContent or setAttribute, never parsed as HTML.
  */
 (function () {
   "use strict";
@@ -18,7 +19,7 @@
     for (var i = 0; i < nodes.length; i++) {
       var n = nodes[i];
       var node = {name: strings[n[0]], file: strings[n[1]], line: n[2], value: n[3],
-                  self: n[4], children: [], parent: null, depth: n[5]};
+                  self: n[4], children: [], parent: null, depth: n[5], delta: n[6]};
       stack.length = n[5];
       if (stack.length) {
         node.parent = stack[stack.length - 1];
@@ -55,6 +56,17 @@
     return h;
   }
 
+  /* Comparison: red for frames that grew, blue for those that shrank, as deep as the change
+   * is large against the frame's own base value (doubled or halved: full colour); purple for
+   * frames the base run did not have. */
+  function diffColour(node) {
+    if (node.delta === null) return "hsl(280, 55%, 70%)";
+    var base = node.value - (node.delta || 0);
+    var r = base > 0 ? Math.min(Math.abs(node.delta || 0) / base, 1) : 1;
+    return node.delta > 0 ? "hsl(0, 80%, " + (96 - 41 * r) + "%)"
+                          : "hsl(215, 80%, " + (96 - 41 * r) + "%)";
+  }
+
   function colour(node, unit) {
     var h = hue(node.file + node.name);
     if (node.name.charAt(0) === "[") return "hsl(210, 10%, " + (70 + h % 15) + "%)";
@@ -71,6 +83,7 @@
     var data = JSON.parse(figure.querySelector("script.flame-data").textContent);
     this.figure = figure;
     this.unit = data.unit;
+    this.diff = !!data.diff;
     this.root = decode(data);
     this.zoomed = this.root;
     this.icicle = false;
@@ -170,7 +183,8 @@
       rect.setAttribute("y", y);
       rect.setAttribute("width", Math.max(b.w - 0.5, 0.5).toFixed(2));
       rect.setAttribute("height", ROW - 1);
-      rect.setAttribute("fill", colour(node, this.unit));
+      rect.setAttribute("fill", this.diff && !node.other ? diffColour(node)
+                                                        : colour(node, this.unit));
       g.appendChild(rect);
       var fits = Math.floor((b.w - 6) / CHAR_WIDTH);
       if (fits >= 3) {
@@ -234,6 +248,11 @@
         " of all, " + percent(node.value, this.zoomed.value) + " of the zoomed frame)",
       "self " + format(node.self, this.unit) + " (" + percent(node.self, this.root.value) + ")",
     ];
+    if (this.diff && !node.other) {
+      lines.push(node.delta === null ? "new: the base run had no such frame"
+        : "change " + (node.delta >= 0 ? "+" : "−") + format(Math.abs(node.delta), this.unit) +
+          " against the base (" + format(node.value - node.delta, this.unit) + " there)");
+    }
     this.tooltip.replaceChildren();
     for (var i = 0; i < lines.length; i++) {
       if (!lines[i]) continue;

@@ -1,0 +1,331 @@
+"""Two runs side by side: what got faster, slower or bigger, and whether it is significant.
+
+Timings are compared as pyperf's `compare_to` does: a change is only called faster or slower
+when a Mann-Whitney U test over the repeats says the two samples differ (two-sided p < 0.05)
+and the medians differ by at least 2%; otherwise it is "no significant change". The U test is
+exact for small samples without ties, normal-approximated (with tie correction) otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import statistics
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+from reporter.results import FlameGraph, Frame, FunctionStat, Run, TimingStats, WorkloadResult
+
+ALPHA = 0.05
+MIN_CHANGE = 0.02
+EXACT_LIMIT = 400  # n1 * n2 up to this: exact distribution of U
+
+
+@dataclass
+class Verdict:
+    """The outcome of comparing two samples."""
+
+    label: str  # faster, slower, no significant change, added, removed
+    change: Optional[float] = None  # new median / base median - 1
+    p_value: Optional[float] = None
+
+    @property
+    def significant(self) -> bool:
+        """True for faster or slower."""
+        return self.label in ("faster", "slower")
+
+
+@dataclass
+class TimingChange:
+    """One timed thing in both runs: a benchmark case, or a whole script's wall time."""
+
+    workload: str
+    variant: str
+    operation: str
+    base: Optional[TimingStats]
+    new: Optional[TimingStats]
+    verdict: Verdict
+
+
+@dataclass
+class FunctionChange:
+    """A function's cProfile figures before and after."""
+
+    function: str
+    file: str
+    line: int
+    base: Optional[FunctionStat]
+    new: Optional[FunctionStat]
+
+    @property
+    def own_change(self) -> float:
+        """Own seconds after minus before (0 where a side is missing)."""
+        return (self.new.own_s if self.new else 0.0) - (self.base.own_s if self.base else 0.0)
+
+    @property
+    def cumulative_change(self) -> float:
+        """Cumulative seconds after minus before."""
+        return ((self.new.cumulative_s if self.new else 0.0)
+                - (self.base.cumulative_s if self.base else 0.0))
+
+
+@dataclass
+class MeasureChange:
+    """A memory or gc figure before and after."""
+
+    workload: str
+    measure: str
+    unit: str
+    base: Optional[float]
+    new: Optional[float]
+
+
+@dataclass
+class DiffGraph:
+    """The new run's tree, each frame with its change against the base run's matching frame."""
+
+    workload: str
+    graph: FlameGraph
+    deltas: dict[int, float]  # id(frame) -> new value - base value (absent: not in base)
+    gone: list[tuple[str, float]]  # frames only the base had: (name, value), biggest first
+
+
+@dataclass
+class Comparison:
+    """Everything the comparison page shows."""
+
+    base: Run
+    new: Run
+    warnings: list[str]
+    timings: list[TimingChange]
+    functions: dict[str, list[FunctionChange]]
+    measures: list[MeasureChange]
+    graphs: list[DiffGraph] = field(default_factory=list)
+
+    def worst_slowdown(self) -> float:
+        """The largest significant slowdown, as a fraction (0 if nothing got slower)."""
+        return max((t.verdict.change or 0.0 for t in self.timings
+                    if t.verdict.label == "slower"), default=0.0)
+
+
+def mann_whitney(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided p-value of the Mann-Whitney U test that the samples come from one population."""
+    n1, n2 = len(a), len(b)
+    if not n1 or not n2:
+        return 1.0
+    r1, ties = _rank_sum(a, b)
+    u1 = r1 - n1 * (n1 + 1) / 2
+    u = min(u1, n1 * n2 - u1)
+    if n1 * n2 <= EXACT_LIMIT and all(t == 1 for t in ties):
+        counts = _u_counts(n1, n2)
+        p = 2 * sum(counts[: int(u) + 1]) / math.comb(n1 + n2, n1)
+        return min(p, 1.0)
+    mean = n1 * n2 / 2
+    n = n1 + n2
+    variance = n1 * n2 / 12 * ((n + 1) - sum(t ** 3 - t for t in ties) / (n * (n - 1)))
+    if variance <= 0:
+        return 1.0
+    z = (abs(u1 - mean) - 0.5) / math.sqrt(variance)  # with continuity correction
+    return min(2 * (1 - statistics.NormalDist().cdf(max(z, 0.0))), 1.0)
+
+
+def _rank_sum(a: Sequence[float], b: Sequence[float]) -> tuple[float, list[int]]:
+    """Sum of the ranks of `a` among both samples (ties share their mean rank), tie sizes."""
+    ranked = sorted([(v, 0) for v in a] + [(v, 1) for v in b])
+    total, ties, i = 0.0, [], 0
+    while i < len(ranked):
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
+            j += 1
+        total += sum((i + j) / 2 + 1 for k in range(i, j + 1) if ranked[k][1] == 0)
+        ties.append(j - i + 1)
+        i = j + 1
+    return total, ties
+
+
+@functools.lru_cache(maxsize=64)
+def _u_counts(n1: int, n2: int) -> tuple[int, ...]:
+    """How many orderings of n1 + n2 distinct values give each U (U = 0 .. n1 * n2)."""
+    # counts[m][k]: orderings with m of the first sample among the smallest, statistic k
+    table = {(0, 0): (1,)}
+
+    def counts(m: int, k: int) -> tuple[int, ...]:
+        if (m, k) in table:
+            return table[(m, k)]
+        if m == 0 or k == 0:
+            result = (1,) + (0,) * (m * k)
+        else:
+            # the largest value belongs to the first sample (adds k) or to the second
+            with_first = (0,) * k + counts(m - 1, k)
+            with_second = counts(m, k - 1) + (0,) * m
+            result = tuple(x + y for x, y in zip(with_first, with_second))
+        table[(m, k)] = result
+        return result
+
+    return counts(n1, n2)
+
+
+def verdict(base: Sequence[float], new: Sequence[float]) -> Verdict:
+    """Faster, slower or no significant change, with the change of the median and p."""
+    if not base or not new:
+        return Verdict("added" if new else "removed")
+    change = statistics.median(new) / statistics.median(base) - 1 if statistics.median(base) \
+        else 0.0
+    p = mann_whitney(base, new)
+    if p < ALPHA and abs(change) >= MIN_CHANGE:
+        return Verdict("slower" if change > 0 else "faster", change, p)
+    return Verdict("no significant change", change, p)
+
+
+def compare(base: Run, new: Run) -> Comparison:
+    """Every figure both runs have, side by side."""
+    pairs = list(_pairs(base, new))
+    return Comparison(
+        base=base, new=new, warnings=warnings(base, new),
+        timings=[t for b, n, name in pairs for t in _timings(b, n, name)],
+        functions={name: functions(b, n) for b, n, name in pairs if b and n},
+        measures=[m for b, n, name in pairs if b and n for m in measures(b, n, name)],
+        graphs=[g for b, n, name in pairs if b and n for g in diff_graphs(b, n, name)],
+    )
+
+
+def _pairs(base: Run, new: Run) -> Iterator[tuple[Optional[WorkloadResult],
+                                                  Optional[WorkloadResult], str]]:
+    old = {w.name: w for w in base.workloads}
+    for workload in new.workloads:
+        yield old.pop(workload.name, None), workload, workload.name
+    for name, workload in old.items():
+        yield workload, None, name
+
+
+def warnings(base: Run, new: Run) -> list[str]:
+    """Why the two runs may not be comparable."""
+    found = []
+    a, b = base.environment, new.environment
+    if a.python != b.python or a.implementation != b.implementation:
+        found.append(f"different Pythons: {a.implementation} and {b.implementation}")
+    if a.platform != b.platform:
+        found.append(f"different machines or systems: {a.platform} and {b.platform}")
+    for name in sorted(set(a.packages) | set(b.packages)):
+        if a.packages.get(name) != b.packages.get(name):
+            found.append(f"{name} {a.packages.get(name, 'absent')} and "
+                         f"{b.packages.get(name, 'absent')}")
+    if not base.complete or not new.complete:
+        found.append("a run was interrupted: its report is incomplete")
+    return found
+
+
+def _timings(base: Optional[WorkloadResult], new: Optional[WorkloadResult],
+             name: str) -> Iterator[TimingChange]:
+    before = base.timing if base else None
+    after = new.timing if new else None
+    yield TimingChange(name, "whole script", "wall time", before, after,
+                       verdict(before.samples if before else [], after.samples if after else []))
+    cases: dict[tuple[str, str], list[Optional[TimingStats]]] = {}
+    for side, workload in enumerate((base, new)):
+        if workload and workload.benchmark:
+            for case in workload.benchmark.cases:
+                cases.setdefault((case.variant, case.operation), [None, None])[side] = case.stats
+    for (variant, operation), (b, n) in cases.items():
+        yield TimingChange(name, variant, operation, b, n,
+                           verdict(b.samples if b else [], n.samples if n else []))
+
+
+def _key(function: str, file: str) -> tuple[str, str]:
+    """Functions match across runs by name and file name: folders and lines may differ."""
+    return function, os.path.basename(file)
+
+
+def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[FunctionChange]:
+    """The functions whose own or cumulative time changed most, from both cProfile tables."""
+    before, after = _function_rows(base), _function_rows(new)
+    changes = [FunctionChange(k[0], (after.get(k) or before[k]).file,
+                              (after.get(k) or before[k]).line, before.get(k), after.get(k))
+               for k in {**before, **after}]
+    changes.sort(key=lambda c: -max(abs(c.own_change), abs(c.cumulative_change)))
+    return changes[:top]
+
+
+def _function_rows(workload: WorkloadResult) -> dict[tuple[str, str], FunctionStat]:
+    record = next((r for r in workload.runs if r.cprofile), None)
+    rows = [*record.cprofile.by_cumulative, *record.cprofile.by_own] if record and \
+        record.cprofile else []
+    return {_key(r.function, r.file): r for r in rows}
+
+
+def measures(base: WorkloadResult, new: WorkloadResult, name: str) -> list[MeasureChange]:
+    """Memory and gc figures both runs measured."""
+    found = []
+    memories = [next((r.memray for r in w.runs if r.memray), None) for w in (base, new)]
+    if memories[0] and memories[1]:
+        b, n = memories[0], memories[1]
+        for label, attr, unit in [("peak memory", "peak_bytes", "bytes"),
+                                  ("allocations live at the peak", "peak_allocations", "count"),
+                                  ("still allocated at exit", "leaked_bytes", "bytes"),
+                                  ("allocations left at exit", "leaked_allocations", "count")]:
+            found.append(MeasureChange(name, label, unit, getattr(b, attr), getattr(n, attr)))
+    before, after = base.insights, new.insights
+    if before and after:
+        b, n = before, after
+        for gen in range(3):
+            found.append(MeasureChange(name, f"gc collections, generation {gen}", "count",
+                                       b.generations[gen].collections,
+                                       n.generations[gen].collections))
+        found.append(MeasureChange(name, "objects the gc collected", "count",
+                                   sum(g.collected for g in b.generations),
+                                   sum(g.collected for g in n.generations)))
+        found.append(MeasureChange(name, "peak resident set size", "bytes",
+                                   b.max_rss_bytes, n.max_rss_bytes))
+    if base.benchmark and new.benchmark:
+        sizes = {m.variant: m.bytes_per_instance for m in base.benchmark.memory if m.supported}
+        for m in new.benchmark.memory:
+            if m.supported and m.variant in sizes:
+                found.append(MeasureChange(name, f"bytes per {m.variant} instance", "bytes",
+                                           sizes[m.variant], m.bytes_per_instance))
+    return found
+
+
+def diff_graphs(base: WorkloadResult, new: WorkloadResult, name: str) -> list[DiffGraph]:
+    """CPU (pyinstrument) and memory (memray peak) trees of the new run against the base."""
+    found = []
+    for mode, graph_name in (("pyinstrument", "cpu"), ("memray", "memory-peak")):
+        graphs = [_graph(w, graph_name) for w in (base, new)]
+        if all(graphs):
+            deltas, gone = diff(graphs[0].tree, graphs[1].tree)  # type: ignore[union-attr]
+            title = f"{graphs[1].title}: change against the base"  # type: ignore[union-attr]
+            found.append(DiffGraph(name, FlameGraph(f"diff-{mode}", title,
+                                                    graphs[1].unit,  # type: ignore[union-attr]
+                                                    graphs[1].tree),  # type: ignore[union-attr]
+                                   deltas, gone))
+    return found
+
+
+def _graph(workload: WorkloadResult, name: str) -> Optional[FlameGraph]:
+    return next((g for r in workload.runs for g in r.graphs if g.name == name), None)
+
+
+def diff(base: Frame, new: Frame) -> tuple[dict[int, float], list[tuple[str, float]]]:
+    """Per frame of `new`, its value minus the matching base frame's; and the base frames with
+    no match, biggest first. Children match by function and file name, in order."""
+    deltas: dict[int, float] = {}
+    gone: list[tuple[str, float]] = []
+    pending: list[tuple[Optional[Frame], Frame]] = [(base, new)]
+    while pending:
+        old, frame = pending.pop()
+        deltas[id(frame)] = frame.value - (old.value if old else 0.0)
+        if old is None:
+            deltas[id(frame)] = math.nan  # new in this run
+            pending.extend((None, c) for c in frame.children)
+            continue
+        unmatched = list(old.children)
+        for child in frame.children:
+            match = next((c for c in unmatched
+                          if _key(c.function, c.file) == _key(child.function, child.file)), None)
+            if match is not None:
+                unmatched.remove(match)
+            pending.append((match, child))
+        gone.extend((c.function, c.value) for c in unmatched)
+    gone.sort(key=lambda g: -g[1])
+    return deltas, gone[:20]
