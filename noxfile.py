@@ -61,3 +61,4 @@ def bench(session: nox.Session) -> None:
     session.install(".", "playwright")
     session.run("python", "-m", "reporter", "bench", "workloads/class_variants.py")
     session.run("python", "-m", "tests.bench.bench_memray_path", *session.posargs)
+    session.run("python", "-m", "tests.bench.bench_harness")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -26,6 +28,7 @@ from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
 from reporter.render.text import benchmark_table
 from reporter.run import runner, store
+from reporter.run.cache import Cache
 
 
 class RunCommand:
@@ -53,6 +56,11 @@ class RunCommand:
                             help="write paths outside the project as ~/, <python>/, <tmp>/ ...")
         parser.add_argument("--share", action="store_true",
                             help="also write <run>-shared.zip: redacted, opens offline")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                            help="profiled runs at once (default: the number of cores); "
+                                 "timing runs always run alone")
+        parser.add_argument("--force", action="store_true",
+                            help="run everything again, even what an earlier run can give")
         parser.add_argument("--bench-processes", type=int, default=5, metavar="N",
                             help="fresh processes timing the CASES a script declares (default: 5)")
 
@@ -66,17 +74,25 @@ class RunCommand:
                            max(args.bench_processes, 0))
         limits = runner.Limits(args.timeout, args.memory_limit)
         runner.save_plan(work / "raw", jobs, limits)
+        cache = None if args.force else Cache(args.out, args.memory_limit)
+        scheduler = runner.Scheduler(work / "raw", limits, args.jobs, cache,
+                                     store.run_id_of(work))
+        clock = [time.perf_counter()]
         try:
             with _signals_interrupt():
-                runner.run_jobs(jobs, work / "raw", limits)
+                scheduler.run(jobs)
             complete = True
         except KeyboardInterrupt:
             complete = False  # the children are killed; report what finished
+        clock.append(time.perf_counter())
         run = collect.collect(work, store.run_id_of(work), complete=complete)
         if args.redact_paths:
             run = share.redact_run(run, share.redactor())
-        results.save(run, work / "results.json")
+        clock.append(time.perf_counter())
+        run.generation = {"children_s": clock[1] - clock[0], "collect_s": clock[2] - clock[1]}
         render.render(run, work)
+        run.generation["render_s"] = time.perf_counter() - clock[2]
+        results.save(run, work / "results.json")
         final = store.publish(work, point_latest=complete)
         print(f"report: {final / 'index.html'}")
         if args.share:

@@ -166,6 +166,8 @@ class RunRecord:
     artifact_error: Optional[str] = None
     label: str = ""
     partial: bool = False
+    parallel: bool = False
+    reused_from: str = ""
     extra_args: list[str] = field(default_factory=list)
     insights: Optional[MemoryInsights] = None
     decorated: list[DecoratedFunction] = field(default_factory=list)
@@ -462,6 +464,7 @@ class Run:
     complete: bool = True
     format_version: int = FORMAT_VERSION
     problems: list[str] = field(default_factory=list)
+    generation: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_runs(self) -> int:

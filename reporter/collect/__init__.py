@@ -8,6 +8,7 @@ An unreadable artifact marks its run, never the whole report.
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.metadata
 import json
 import platform
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
+from reporter import results
 from reporter.analysis import bench, gcstats, pymalloc
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
@@ -33,6 +35,7 @@ def collect(work: Path, run_id: str, complete: bool = True) -> Run:
     """Build the results model from a run folder's `raw/` files."""
     raw = work / "raw"
     jobs, _ = load_plan(raw)
+    _load_results.cache_clear()  # earlier runs' results, read at most once per collection
     workloads: dict[str, WorkloadResult] = {}
     for job in jobs:
         w = job.workload
@@ -71,15 +74,50 @@ def collect_benchmark(jobs: Sequence[Job], raw: Path,
 
 
 def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
-    """One child's record: its status, its files, and its profiler's summary if readable."""
+    """One child's record: its status, its files, and its profiler's summary if readable.
+
+    A job reused from an earlier run takes that run's summary instead of reading its
+    captures again; if that is gone or unreadable, the copied files are read as usual.
+    """
     process = _read_json(job.path(raw, ".process.json"))
+    reused = (process or {}).get("reused_from")
+    if isinstance(reused, dict):
+        earlier = _earlier_record(work.parent, reused, job)
+        if earlier is not None:
+            earlier.artifacts = _artifacts(job, raw, work)
+            earlier.reused_from = f"{reused.get('run_id')} ({reused.get('created')})"
+            return earlier
+    return _fresh_record(job, raw, work, process)
+
+
+def _artifacts(job: Job, raw: Path, work: Path) -> dict[str, str]:
+    files = {"stdout": job.path(raw, ".stdout.txt"), "stderr": job.path(raw, ".stderr.txt"),
+             "artifact": job.artifact(raw)}
+    return {k: p.relative_to(work).as_posix() for k, p in files.items()
+            if p is not None and p.is_file() and p.stat().st_size}
+
+
+def _earlier_record(out: Path, reused: dict[str, Any], job: Job) -> Optional[RunRecord]:
+    """The record of the same job in the earlier run's results.json, if it can be read."""
+    try:
+        earlier = _load_results(out / str(reused["run_id"]) / "results.json")
+        workload = next(w for w in earlier.workloads if w.name == reused["workload"])
+        return next(r for r in workload.runs
+                    if (r.mode, r.repeat, r.label) == (job.mode, job.repeat, job.label))
+    except (ReporterError, KeyError, StopIteration):
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _load_results(path: Path) -> Run:
+    return results.load(path)
+
+
+def _fresh_record(job: Job, raw: Path, work: Path,
+                  process: Optional[dict[str, Any]]) -> RunRecord:
+    """Read a job's files: how it ended, its captures, its gc and decorator records."""
     metrics = _read_json(job.path(raw, ".metrics.json"))
     status, reason, exit_code = classify(process, metrics)
-    files = {
-        "stdout": job.path(raw, ".stdout.txt"),
-        "stderr": job.path(raw, ".stderr.txt"),
-        "artifact": job.artifact(raw),
-    }
     record = RunRecord(
         mode=job.mode,
         repeat=job.repeat,
@@ -88,11 +126,11 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
         exit_code=exit_code,
         wall_s=_seconds((metrics or {}).get("wall_s")),
         process_s=_seconds((process or {}).get("process_s")) or 0.0,
-        stderr_tail=tail(files["stderr"]),
+        stderr_tail=tail(job.path(raw, ".stderr.txt")),
         label=job.label,
         extra_args=list(job.extra_args),
-        artifacts={k: p.relative_to(work).as_posix() for k, p in files.items()
-                   if p is not None and p.is_file() and p.stat().st_size},
+        parallel=bool((process or {}).get("parallel")),
+        artifacts=_artifacts(job, raw, work),
     )
     try:
         if metrics and isinstance(metrics.get("memory"), dict):

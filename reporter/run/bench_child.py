@@ -47,8 +47,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                 measure_memory(c, namespace, args.instances) for c in cases if c.creates]}
             result["mallocstats"] = malloc_stats()
         else:
+            loops = calibrated(args.loops_from) if args.loops_from else {}
             result = {"gc_enabled": True, "cases": [
-                time_case(c, namespace, args.values, args.warmups, args.min_time)
+                time_case(c, namespace, args.values, args.warmups, args.min_time,
+                          loops.get((c.variant, c.operation), 0))
                 for c in cases if c.timed]}
         Path(args.out).write_text(json.dumps(result), encoding="utf-8")
         return 0
@@ -74,6 +76,8 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--warmups", type=int, default=1)
     parser.add_argument("--min-time", type=float, default=0.02)
     parser.add_argument("--instances", type=int, default=10_000)
+    parser.add_argument("--loops-from", default="",
+                        help="results of an earlier timing process: reuse its loop counts")
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)
@@ -91,27 +95,43 @@ def probe(case: Case, namespace: dict[str, Any]) -> Optional[str]:
 
 
 def time_case(case: Case, namespace: dict[str, Any], values: int, warmups: int,
-              min_time: float) -> dict[str, Any]:
-    """Seconds per execution of the statement: `values` calibrated loops after warm-ups."""
+              min_time: float, loops: int = 0) -> dict[str, Any]:
+    """Seconds per execution of the statement: `values` calibrated loops after warm-ups.
+
+    `loops` from an earlier process's calibration skips calibrating again (as pyperf's
+    workers do); 0 calibrates here.
+    """
     record: dict[str, Any] = {"variant": case.variant, "operation": case.operation}
     error = probe(case, namespace)
     if error:
         return {**record, "supported": False, "reason": error, "loops": 0, "values_s": []}
     timer = timeit.Timer(case.stmt, GC_ON + case.setup, globals=dict(namespace))
-    loops = 1
-    while True:  # autorange: 1, 2, 5, 10, 20, 50, ... until one value takes min_time
-        for factor in (1, 2, 5):
-            number = loops * factor
-            if timer.timeit(number) >= min_time:
-                break
-        else:
-            loops *= 10
-            continue
-        break
+    number = loops or calibrate(timer, min_time)
     for _ in range(warmups):
         timer.timeit(number)
     samples = [timer.timeit(number) / number for _ in range(values)]
     return {**record, "supported": True, "reason": "", "loops": number, "values_s": samples}
+
+
+def calibrate(timer: timeit.Timer, min_time: float) -> int:
+    """Loops per value, as `timeit.Timer.autorange` finds them: 1, 2, 5, 10, 20, 50, ... until
+    one value takes at least `min_time`."""
+    loops = 1
+    while True:
+        for factor in (1, 2, 5):
+            if timer.timeit(loops * factor) >= min_time:
+                return loops * factor
+        loops *= 10
+
+
+def calibrated(path: str) -> dict[tuple[str, str], int]:
+    """Loops per case from an earlier timing process's results; {} if there are none."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {(c["variant"], c["operation"]): int(c["loops"]) for c in data["cases"]
+                if c.get("loops")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def measure_memory(case: Case, namespace: dict[str, Any], instances: int) -> dict[str, Any]:

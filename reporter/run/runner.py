@@ -12,7 +12,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,8 +26,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reporter.declarations import declares_cases, scenarios
 from reporter.profilers import PROFILERS
 from reporter.results import BARE, BENCH, BENCH_MEMORY, SCENARIO
+from reporter.run.cache import Cache
 
 REPEATED = (BARE, BENCH, SCENARIO)
+TIMING = (BARE, BENCH, SCENARIO)  # runs that must have the machine to themselves
 BENCH_SUFFIX = ".bench.json"
 RSS_INTERVAL_S = 0.01
 MAX_RSS_SAMPLES = 2_000
@@ -143,20 +147,24 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
               "--", job.workload.script, *job.workload.args, *job.extra_args]
     if job.mode in (BENCH, BENCH_MEMORY):
         kind = "--timing" if job.mode == BENCH else "--memory"
+        # The first timing process calibrates; the others reuse its loop counts.
+        first = Job(job.workload, BENCH, 1).artifact(raw_dir) if job.repeat > 1 else None
         return [sys.executable, "-m", "reporter.run.bench_child", kind, "--out", artifact,
-                *common]
+                *(["--loops-from", str(first)] if first else []), *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
             "--artifact", artifact, *common]
 
 
-def execute(job: Job, raw_dir: Path, limits: Limits) -> dict[str, Any]:
-    """Run one child in its own process group; kill the group on timeout or when it is done.
+def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Event] = None,
+            parallel: bool = False) -> dict[str, Any]:
+    """Run one child in its own process group; kill the group on timeout, on `stop`, or when
+    it is done.
 
     While it runs, its resident set size is read from /proc every 10 ms: from outside, so the
     child does no extra work and its GIL is never contended.
     """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
         child = subprocess.Popen(  # pylint: disable=consider-using-with
@@ -166,36 +174,40 @@ def execute(job: Job, raw_dir: Path, limits: Limits) -> dict[str, Any]:
         samples: list[list[float]] = []
         interrupted = timed_out = False
         try:
-            samples = watch(child, started + limits.timeout)
-            timed_out = child.returncode is None
+            samples = watch(child, started + limits.timeout, stop)
+            interrupted = child.returncode is None and stop is not None and stop.is_set()
+            timed_out = child.returncode is None and not interrupted
             if timed_out:
                 _stop_group(child)
         except KeyboardInterrupt:
-            interrupted = timed_out = True
+            interrupted = True
             raise
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
-            if interrupted:
-                child.wait()
+            child.wait()
             record = {
                 "returncode": child.returncode,
-                "timed_out": timed_out and not interrupted,
+                "timed_out": timed_out,
                 "interrupted": interrupted,
                 "timeout": limits.timeout,
                 "process_s": time.perf_counter() - started,
+                "started_at": started_at,
+                "ended_at": time.time(),
+                "parallel": parallel,
                 "rss_samples": samples,
             }
             job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record
 
 
-def watch(child: subprocess.Popen[bytes], deadline: float) -> list[list[float]]:
-    """Wait for the child until the deadline, sampling its RSS as [unix time, bytes] pairs."""
+def watch(child: subprocess.Popen[bytes], deadline: float,
+          stop: Optional[threading.Event] = None) -> list[list[float]]:
+    """Wait for the child until the deadline or `stop`, sampling its RSS as [time, bytes]."""
     samples: list[list[float]] = []
     interval = RSS_INTERVAL_S
     statm = f"/proc/{child.pid}/statm"
     page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-    while time.perf_counter() < deadline:
+    while time.perf_counter() < deadline and not (stop and stop.is_set()):
         try:
             child.wait(timeout=min(interval, max(deadline - time.perf_counter(), 0)))
             return samples
@@ -230,19 +242,75 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
+class Scheduler:
+    """Runs the jobs: timing runs alone, one after another; the rest `workers` at a time.
+
+    Timing runs (bare, bench, scenario) never share the machine with anything of ours, so
+    parallelism cannot distort a timing. A job whose inputs are unchanged is taken from the
+    cache instead of being run (unless there is no cache: `--force`).
+    """
+
+    def __init__(self, raw_dir: Path, limits: Limits, workers: int = 1,
+                 cache: Optional[Cache] = None, run_id: str = "",
+                 console: Optional[Console] = None) -> None:
+        self.raw_dir = raw_dir
+        self.limits = limits
+        self.workers = max(workers, 1)
+        self.cache = cache
+        self.run_id = run_id
+        self.console = console or Console(stderr=True)
+        self.stop = threading.Event()
+
+    def run(self, jobs: Sequence[Job]) -> None:
+        """Every job; Ctrl-C or SIGTERM stops the running children and re-raises."""
+        alone = [j for j in jobs if j.mode in TIMING]
+        together = [j for j in jobs if j.mode not in TIMING]
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=self.console, transient=False) as progress:
+            task = progress.add_task("starting", total=len(jobs))
+
+            def one(job: Job, parallel: bool) -> None:
+                progress.update(task, description=f"{job.workload.name} · {job.stem}")
+                self.one(job, parallel, progress)
+                progress.advance(task)
+
+            for job in alone:
+                one(job, False)
+            with ThreadPoolExecutor(self.workers) as pool:
+                futures = [pool.submit(one, job, self.workers > 1) for job in together]
+                try:
+                    for future in as_completed(futures):
+                        future.result()
+                except KeyboardInterrupt:
+                    self.stop.set()  # the running children are killed by their threads
+                    for future in futures:
+                        future.cancel()
+                    raise
+            progress.update(task, description="done")
+
+    def one(self, job: Job, parallel: bool, progress: Progress) -> None:
+        """Reuse the job from the cache, or run it (and remember it if it ended cleanly)."""
+        key = self.cache.key(job) if self.cache else ""
+        entry = self.cache.lookup(key) if self.cache else None
+        target = job.path(self.raw_dir, "").parent
+        if self.cache and entry and self.cache.copy(entry, target, job.stem):
+            process = job.path(self.raw_dir, ".process.json")
+            record = json.loads(process.read_text(encoding="utf-8"))
+            record["reused_from"] = entry
+            process.write_text(json.dumps(record), encoding="utf-8")
+            # The newest copy becomes the entry: deleting old reports keeps the cache warm.
+            self.cache.remember(key, self.run_id, job.workload.name, job.stem)
+            return
+        record = execute(job, self.raw_dir, self.limits, self.stop, parallel)
+        if record["returncode"] != 0:
+            progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
+                                   f"exit status {record['returncode']}[/]")
+        elif self.cache and not record["interrupted"]:
+            self.cache.remember(key, self.run_id, job.workload.name, job.stem)
+
+
 def run_jobs(jobs: Sequence[Job], raw_dir: Path, limits: Limits,
              console: Optional[Console] = None) -> None:
-    """Run every job one after another, showing progress; a failing job never stops the rest."""
-    console = console or Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("starting", total=len(jobs))
-        for job in jobs:
-            progress.update(task, description=f"{job.workload.name} · {job.stem}")
-            record = execute(job, raw_dir, limits)
-            if record["returncode"] != 0:
-                progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
-                                       f"exit status {record['returncode']}[/]")
-            progress.advance(task)
-        progress.update(task, description="done")
+    """Run every job one after another, showing progress (no cache, no parallelism)."""
+    Scheduler(raw_dir, limits, console=console).run(jobs)

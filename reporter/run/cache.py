@@ -1,0 +1,144 @@
+"""Incremental runs: a job whose inputs have not changed reuses what an earlier run made.
+
+A job's inputs are: the script and the project files it imports (found by reading its imports),
+its arguments, its mode, the memory limit, the interpreter, the reporter's own code and the
+profilers' versions. Their hash names an entry in `<out>/.cache/`, which says which report
+folder holds that job's files. Reusing copies (hard-links) those files into the new run and
+tells the collector where the earlier summary is, so nothing is profiled or read again.
+Only jobs that ended cleanly are remembered; `--force` ignores the cache.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from reporter.results import write_atomic
+
+CACHE = ".cache"
+PACKAGES = ("pyinstrument", "memray")
+
+
+class Cache:
+    """Entries under `<out>/.cache/`, one small JSON file per job key."""
+
+    def __init__(self, out: Path, memory_limit: int = 0) -> None:
+        self.folder = out / CACHE
+        self.out = out
+        self.memory_limit = memory_limit
+
+    def key(self, job: Any) -> str:
+        """The hash of everything that decides what the job (a runner.Job) produces."""
+        script = job.workload.script
+        inputs = {
+            "mode": job.mode, "repeat": job.repeat, "label": job.label,
+            "args": [*job.workload.args, *job.extra_args], "memory_limit": self.memory_limit,
+            "files": {str(p): _digest(p) for p in sorted(project_files(Path(script)))},
+            "python": sys.version, "platform": platform.platform(),
+            "reporter": _reporter_digest(), "packages": _versions(),
+        }
+        return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
+
+    def lookup(self, key: str) -> Optional[dict[str, Any]]:
+        """The entry for a key, if its report folder still exists."""
+        try:
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if (self.out / entry["run_id"] / "raw" / entry["workload"]).is_dir():
+                return entry
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def remember(self, key: str, run_id: str, workload: str, stem: str) -> None:
+        """Note that this run's folder will hold the job's files under that name."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"{key}.json", json.dumps({
+            "run_id": run_id, "workload": workload, "stem": stem,
+            "created": time.strftime("%Y-%m-%d %H:%M:%S")}))
+
+    def copy(self, entry: dict[str, Any], target: Path, stem: str) -> bool:
+        """Bring the entry's files into `target` (a workload's raw folder) under `stem`."""
+        source = self.out / entry["run_id"] / "raw" / entry["workload"]
+        found = sorted(source.glob(f"{entry['stem']}.*"))
+        if not any(p.name.endswith(".process.json") for p in found):
+            return False
+        target.mkdir(parents=True, exist_ok=True)
+        for path in found:
+            destination = target / (stem + path.name[len(entry["stem"]):])
+            try:
+                os.link(path, destination)  # same file system: no copy at all
+            except OSError:
+                shutil.copy2(path, destination)
+        return True
+
+
+def project_files(script: Path) -> set[Path]:
+    """The script and the files beside it that it imports, and those they import."""
+    found: set[Path] = set()
+    pending = [script.resolve()]
+    while pending:
+        path = pending.pop()
+        if path in found or not path.is_file():
+            continue
+        found.add(path)
+        pending.extend(_imported(path))
+    return found
+
+
+def _imported(path: Path) -> list[Path]:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)  # and `from package import module`:
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        for root in (path.parent, Path.cwd()):
+            base = root.joinpath(*parts)
+            files += [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
+    return files
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+@functools.lru_cache(maxsize=1)
+def _reporter_digest() -> str:
+    """Our own code: a changed harness must not reuse what the old one made."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
