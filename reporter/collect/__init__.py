@@ -7,28 +7,23 @@ An unreadable artifact marks its run, never the whole report.
 
 from __future__ import annotations
 
-import datetime
 import functools
-import importlib.metadata
 import json
-import platform
 import signal
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
 from reporter import results
 from reporter.analysis import bench, gcstats, pymalloc
+from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, DecoratedFunction,
-                              Environment, MemoryInsights, Observation, Run, RunRecord,
-                              WorkloadResult)
+                              MemoryInsights, Observation, Run, RunRecord, WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
-PACKAGES = ("reporter", "pyinstrument", "memray", "jinja2", "snakeviz", "rich")
 
 
 def collect(work: Path, run_id: str, complete: bool = True) -> Run:
@@ -266,21 +261,3 @@ def _read_json(path: Path) -> Optional[dict[str, Any]]:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def environment(packages: Sequence[str] = PACKAGES) -> Environment:
-    """The interpreter, platform and package versions the children ran with."""
-    versions = {}
-    for name in packages:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return Environment(
-        python=platform.python_version(),
-        implementation=f"{platform.python_implementation()} {sys.version.split()[0]}",
-        platform=platform.platform(),
-        executable=sys.executable,
-        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        packages=versions,
-    )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from reporter.environment import package_versions
 from reporter.results import write_atomic
 
 CACHE = ".cache"
@@ -45,7 +45,7 @@ class Cache:
             "args": [*job.workload.args, *job.extra_args], "memory_limit": self.memory_limit,
             "files": {str(p): _digest(p) for p in sorted(project_files(Path(script)))},
             "python": sys.version, "platform": platform.platform(),
-            "reporter": _reporter_digest(), "packages": _versions(),
+            "reporter": _reporter_digest(), "packages": package_versions(PACKAGES),
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -131,14 +131,3 @@ def _reporter_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in PACKAGES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "absent"
-    return found
