@@ -35,7 +35,8 @@ def timed(commands: list[list[str]], cwd: Path) -> float:
 def ours(size: int) -> list[list[str]]:
     """Capture, collect every memory view and render the report: one command."""
     return [[sys.executable, "-m", "reporter", "run", str(WORKLOAD), "--profilers", "memray",
-             "--repeat", "0", "--out", "reports", "--", str(size)]]
+             "--repeat", "0", "--bench-processes", "0", "--force", "--out", "reports", "--",
+             str(size)]]
 
 
 def theirs(size: int) -> list[list[str]]:
