@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from pyinstrument import Profiler as _Sampler
@@ -76,7 +75,7 @@ def convert(root: Any, max_depth: int = frames.MAX_DEPTH) -> Frame:
             built = _frame(child)
             mine.children.append(built)
             pending.append((built, child, depth + 1))
-    return _merge_all(top)
+    return top
 
 
 def _frame(frame: Any) -> Frame:
@@ -85,13 +84,12 @@ def _frame(frame: Any) -> Frame:
                  value=frame.time, self_value=max(frame.time - spent_below, 0.0))
 
 
-def _merge_all(tree: Frame) -> Frame:
-    """Merge identical siblings everywhere (pyinstrument splits them by sample)."""
-    return replace(tree, children=frames.merge_siblings(tree.children))
-
-
 def script_tree(tree: Frame, min_fraction: float) -> Frame:
-    """From the thread root down to the script: no harness, no import machinery, no dust."""
+    """From the thread root down to the script: no harness, no import machinery, no dust.
+
+    `frames.remove` also merges identical siblings at every level, which pyinstrument's tree
+    needs (it splits the same frame by sample).
+    """
     focused = frames.focus(tree, lambda f: runs_the_script(f.function, f.file), name="<script>")
     cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY)
     return frames.prune(cleaned, min_fraction)

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.benchmark import CASES_NAME, Case, normalise
-from reporter.run.child import limit_memory
-from reporter.run.probes import malloc_stats
+from reporter.run.probes import limit_memory, malloc_stats
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import runpy
 import signal
 import sys
@@ -24,7 +23,7 @@ from typing import Any, Optional
 
 from reporter.profilers import PROFILERS
 from reporter.results import BARE, SCENARIO
-from reporter.run.probes import MemoryProbe
+from reporter.run.probes import MemoryProbe, limit_memory
 
 
 class Terminated(BaseException):
@@ -82,16 +81,6 @@ def main(argv: Optional[list[str]] = None) -> int:
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
-
-
-def limit_memory(limit: int, metrics: dict[str, Any]) -> None:
-    """Cap the address space the script may use; MemoryError past it says so in the report."""
-    if limit > 0:
-        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        metrics["memory_limit"] = limit
 
 
 def save_decorated(prefix: str) -> list[dict[str, Any]]:

@@ -86,6 +86,16 @@ class MemoryProbe:
             self.dropped += 1
 
 
+def limit_memory(limit: int, metrics: dict[str, Any]) -> None:
+    """Cap the address space the script may use; MemoryError past it says so in the report."""
+    if limit > 0:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        metrics["memory_limit"] = limit
+
+
 def count_objects() -> dict[str, int]:
     """Live objects the gc tracks, by type, the most numerous first."""
     counts = Counter(type(o).__qualname__ for o in gc.get_objects())
