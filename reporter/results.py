@@ -89,6 +89,12 @@ class PyinstrumentSummary:
     samples: int
     interval_s: float
     graphs: list[FlameGraph] = field(default_factory=list)
+    # The deep-stack guard: the largest interval it sampled at, and how many samples had the
+    # middle of a deep recursion condensed into one "[recursion]" frame.
+    max_interval_s: float = 0.0
+    condensed_samples: int = 0
+    kept_root_frames: int = 0
+    kept_leaf_frames: int = 0
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pyinstrument.session import Session
 from reporter.analysis import frames
 from reporter.errors import ArtifactError
 from reporter.profilers.base import register, runs_the_script
+from reporter.profilers.pyinstrument_guard import ELIDED, LEAF_FRAMES, ROOT_FRAMES, guarded_sampler
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
 
 _IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
@@ -28,13 +29,17 @@ class PyinstrumentProfiler:
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
-        """Sample the block; the session is saved even when the block raises."""
-        sampler = _Sampler(interval=self.interval_s, async_mode="disabled")
-        sampler.start()
-        try:
-            yield
-        finally:
-            sampler.stop().save(str(artifact))
+        """Sample the block, guarded against deep stacks; saved even when the block raises."""
+        with guarded_sampler() as guard:
+            sampler = _Sampler(interval=self.interval_s, async_mode="disabled")
+            sampler.start()
+            try:
+                yield
+            finally:
+                session = sampler.stop()
+                # pyinstrument records one interval; the guard may have sampled more slowly.
+                session.max_interval = max(session.max_interval, guard.largest_interval)
+                session.save(str(artifact))
 
     def summarize(self, artifact: Path) -> PyinstrumentSummary:
         """Load the session and reduce its frames to the script's own call tree."""
@@ -51,7 +56,11 @@ class PyinstrumentProfiler:
         return PyinstrumentSummary(
             duration_s=session.duration,
             samples=session.sample_count,
-            interval_s=self.interval_s,
+            interval_s=session.min_interval,
+            max_interval_s=session.max_interval,
+            condensed_samples=sum(ELIDED in stack for stack, _ in session.frame_records),
+            kept_root_frames=ROOT_FRAMES,
+            kept_leaf_frames=LEAF_FRAMES,
             graphs=graphs,
         )
 

@@ -1,8 +1,9 @@
-"""Recurses three thousand frames deep, far deeper than any tree we draw."""
+"""Recurses thousands of frames deep (the depth is the first argument), far deeper than we draw."""
 
 import sys
 
-sys.setrecursionlimit(10_000)
+DEPTH = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
+sys.setrecursionlimit(DEPTH + 1_000)
 
 
 def down(n):
@@ -11,4 +12,4 @@ def down(n):
 
 
 for _ in range(20):
-    down(3_000)
+    down(DEPTH)
