@@ -13,12 +13,17 @@
 
 What is measured, and where cProfile alone would break:
 
-- Only one profiler can be active in a thread. The outermost call of a decorated function
-  profiles; calls of decorated functions made inside it (recursion, or one decorated function
-  calling another) are counted in that outer profile, and in their own call counters, but not
-  profiled twice. A call made while some other profiler is active (cProfile, pyinstrument,
-  memray or a debugger) is counted and not profiled, so the other tool keeps working.
-- Threads: each thread profiles into its own profile; `print_stat()` merges them. Calls still
+- Only one profiler can be active in a thread (since Python 3.12, one cProfile in the whole
+  process: it runs on `sys.monitoring`). The outermost call of a decorated function profiles;
+  calls of decorated functions made inside it (recursion, or one decorated function calling
+  another) are counted in that outer profile, and in their own call counters, but not
+  profiled twice. A call made while some other profiler is running (cProfile, `profile`,
+  pyinstrument, memray: see `reporter.harness.other_profiler`) is counted and not profiled,
+  so the other tool keeps working. A trace function (coverage, a debugger) is no profiler:
+  calls are profiled beside it.
+- Threads: up to Python 3.11 each thread profiles into its own profile; `print_stat()` merges
+  them. Since 3.12 cProfile sees every thread, so while one thread's call is profiled, calls in
+  other threads are counted as inside it and their time lands in its profile. Calls still
   running in another thread when you print are left out of the table until they finish.
 - Generator functions: every resume of the generator (`next`, `send`, `throw`) is profiled,
   not only the call that creates it; the call counter counts generators created. Coroutine
@@ -45,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, TextIO, TypeVar, Union, overload
 
-from reporter.harness import harness_keys
+from reporter.harness import harness_keys, other_profiler
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,13 +58,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 REGISTRY: "weakref.WeakSet[ProfiledFunction]" = weakref.WeakSet()
 
 
-class _Active(threading.local):
-    """The profile running in this thread, if one of ours is."""
+class _Active:
+    """The profile of ours that is running, if any."""
 
     profile: Optional[cProfile.Profile] = None
 
 
-_ACTIVE = _Active()
+class _ActiveInThread(threading.local, _Active):
+    """Up to 3.11 cProfile hooks one thread, so each thread can run a profile of its own."""
+
+
+# Since 3.12 cProfile hooks the whole interpreter through sys.monitoring: one at a time.
+_ACTIVE: _Active = _ActiveInThread() if sys.version_info < (3, 12) else _Active()
+# Checking for a running profile and starting ours is one step, so that since 3.12 a call in
+# another thread sees either no profile or ours, never our cProfile half-started.
+_STARTING = threading.Lock()
 
 
 @dataclass
@@ -130,18 +143,12 @@ class ProfiledFunction:
     def resume(self, counts: ThreadCounts, run: Callable[..., Any], *args: Any,
                **kwargs: Any) -> Any:
         """Run `run` (a call, or one step of a generator or coroutine), profiled if outermost."""
-        if _ACTIVE.profile is not None:
-            counts.nested += 1
+        profile = self._start(counts)
+        if profile is None:
             return run(*args, **kwargs)
-        if sys.getprofile() is not None:
-            counts.unprofiled += 1
-            return run(*args, **kwargs)
-        profile = self._thread_profile()
         tracing = _MemoryWatch(self) if self.memory else None
-        _ACTIVE.profile = profile
         with self.lock:
             self.running.add(id(profile))
-        profile.enable()
         try:
             return run(*args, **kwargs)
         finally:
@@ -151,6 +158,24 @@ class ProfiledFunction:
             _ACTIVE.profile = None
             if tracing:
                 tracing.done()
+
+    def _start(self, counts: ThreadCounts) -> Optional[cProfile.Profile]:
+        """This thread's profile, enabled and marked active; None if the call only counts."""
+        with _STARTING:
+            if _ACTIVE.profile is not None:
+                counts.nested += 1
+                return None
+            if other_profiler() is not None:
+                counts.unprofiled += 1
+                return None
+            profile = self._thread_profile()
+            try:
+                profile.enable()
+            except ValueError:  # 3.12+: a cProfile we could not see is running
+                counts.unprofiled += 1
+                return None
+            _ACTIVE.profile = profile
+            return profile
 
     def _thread_profile(self) -> cProfile.Profile:
         profile = getattr(self.local, "profile", None)

@@ -7,8 +7,10 @@ heavy imports: the profiling decorator uses it inside students' scripts.
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Optional
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _HARNESS_PATHS = (
@@ -44,3 +46,36 @@ def harness_keys(stats: Mapping[PstatsKey, Any]) -> set[PstatsKey]:
         if key[0] == "~" and all(c in harness or is_harness(c[0]) for c in callers):
             harness.add(key)
     return harness
+
+
+def other_profiler() -> Optional[str]:
+    """Name the profiler already running here, if any; starting cProfile would displace it.
+
+    Three signs, each of which a running profiler leaves:
+    - a profile function on this thread (`sys.setprofile`; cProfile up to 3.11, the `profile`
+      module, pyinstrument);
+    - since 3.12, the interpreter-wide `sys.monitoring` profiler slot (cProfile there);
+    - a profile hook for new threads (`threading.setprofile`): memray sets one while it
+      tracks, because its own C hook on this thread is invisible to `sys.getprofile()`.
+    A trace function (coverage, a debugger) is not a profiler: cProfile runs beside it.
+    """
+    found = sys.getprofile()
+    if found is not None:
+        return _describe(found)
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is not None:
+        tool = monitoring.get_tool(monitoring.PROFILER_ID)
+        if tool is not None:
+            return str(tool)
+    found = threading.getprofile()
+    if found is not None:
+        return _describe(found)
+    return None
+
+
+def _describe(hook: Any) -> str:
+    """The package a hook comes from ("memray", "pyinstrument", "cProfile"...)."""
+    module = getattr(hook, "__module__", None) or type(hook).__module__ or ""
+    if module in ("builtins", "_lsprof", "cProfile"):
+        return "cProfile"
+    return module.split(".")[0].lstrip("_") or type(hook).__qualname__

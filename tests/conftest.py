@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reporter.harness import other_profiler
+
 RESOURCES = Path(__file__).parent / "resources"
 
 
@@ -15,7 +17,7 @@ RESOURCES = Path(__file__).parent / "resources"
 def no_profiler_left_active():
     """As in pyinstrument's suite: a test that leaves a profiler installed breaks the next."""
     yield
-    assert sys.getprofile() is None
+    assert sys.getprofile() is None and other_profiler() is None
 
 
 @pytest.fixture

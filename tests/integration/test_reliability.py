@@ -29,6 +29,7 @@ BAD = {
     "raises.py": ("error", "ValueError: workload failed on purpose"),
 }
 FINE = ("loud.py", "spawns.py", "deep.py", "tiny.py")
+HANGS = "hangs.py"
 
 
 def by_name(run, name):
@@ -38,17 +39,29 @@ def by_name(run, name):
 
 @pytest.fixture(name="bad_run", scope="module")
 def fixture_bad_run(tmp_path_factory):
-    """One run of every misbehaving script and a few that behave, under two profilers."""
+    """One run of every misbehaving script and a few that behave, under two profilers.
+
+    The timeout is generous, so a slow machine does not turn a script that finishes into one
+    that timed out; the script that never ends runs on its own with a short one (its status
+    cannot depend on the machine's speed), into the same report folder.
+    """
     folder = tmp_path_factory.mktemp("bad")
     for name in [*BAD, *FINE]:
         if (RESOURCES / name).exists():
             shutil.copy(RESOURCES / name, folder / name)
     (folder / "syntax.py").write_text("def broken(:\n")
     out = folder / "reports"
-    code = main(["run", *(str(folder / n) for n in [*BAD, *FINE]), "--out", str(out),
-                 "--repeat", "1", "--timeout", "2", "--memory-limit", "400M",
-                 "--profilers", "cprofile,pyinstrument"])
-    return code, out, results.load(out / "latest" / "results.json")
+    common = ["--out", str(out), "--repeat", "1", "--memory-limit", "400M",
+              "--profilers", "cprofile,pyinstrument"]
+    hung = main(["run", str(folder / HANGS), "--timeout", "2", *common])
+    hung_dir = (out / "latest").resolve()
+    code = main(["run", *(str(folder / n) for n in [*BAD, *FINE] if n != HANGS),
+                 "--timeout", "300", *common])
+    run = results.load(out / "latest" / "results.json")
+    run.workloads.extend(results.load(hung_dir / "results.json").workloads)
+    pages = {w.name: out / "latest" / f"{w.name}.html" for w in run.workloads}
+    pages["hangs"] = hung_dir / "hangs.html"
+    return max(code, hung), pages, run
 
 
 @pytest.mark.parametrize("name", list(BAD))
@@ -72,18 +85,18 @@ def test_partial_profiles_are_used_and_flagged(bad_run):
 
 
 def test_scripts_that_behave_oddly_but_finish_are_fine(bad_run):
-    _, out, run = bad_run
+    _, pages, run = bad_run
     for name in FINE:
         assert all(r.ok for r in by_name(run, Path(name).stem).runs), name
     loud = by_name(run, "loud").runs[0]
     assert loud.stderr_tail.endswith("the last line\n") and "\ufffd" in loud.stderr_tail
-    assert (out / "latest" / loud.artifacts["stdout"]).stat().st_size > 3_000_000
+    assert (pages["loud"].parent / loud.artifacts["stdout"]).stat().st_size > 3_000_000
 
 
 def test_a_subprocess_left_behind_is_killed(bad_run):
-    _, out, run = bad_run
+    _, pages, run = bad_run
     for record in by_name(run, "spawns").runs:
-        pid = int((out / "latest" / record.artifacts["stdout"]).read_text())
+        pid = int((pages["spawns"].parent / record.artifacts["stdout"]).read_text())
         assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid)
 
 
@@ -97,21 +110,44 @@ def _state(pid):
 def test_deep_recursion_is_drawn_to_a_bounded_depth(bad_run):
     _, _, run = bad_run
     record = next(r for r in by_name(run, "deep").runs if r.mode == "pyinstrument")
-    tree = record.pyinstrument.graphs[0].tree
-    depth, pending = 0, [(tree, 0)]
+    assert_condensed_recursion(record.pyinstrument)
+
+
+def assert_condensed_recursion(summary):
+    """The guard condensed the middle of the recursion and kept where the time went."""
+    assert summary.condensed_samples > 0
+    assert summary.kept_root_frames and summary.kept_leaf_frames
+    tree = summary.graphs[0].tree
+    depth, names, leaves, pending = 0, set(), set(), [(tree, 0)]
     while pending:
         frame, level = pending.pop()
         depth = max(depth, level)
+        names.add(frame.function)
+        if not frame.children:
+            leaves.add(frame.function)
         pending += [(c, level + 1) for c in frame.children]
-    assert 100 <= depth <= 128
+    assert depth <= summary.kept_root_frames + summary.kept_leaf_frames + 1
+    assert {"down", "[recursion]"} <= names and "sum" in leaves
+
+
+def test_ten_thousand_frames_deep_finish_under_pyinstrument(tmp_path):
+    shutil.copy(RESOURCES / "deep.py", tmp_path / "deep.py")
+    out = tmp_path / "reports"
+    assert main(["run", str(tmp_path / "deep.py"), "--out", str(out), "--repeat", "1",
+                 "--profilers", "pyinstrument", "--timeout", "300", "--", "10000"]) == 0
+    (workload,) = results.load(out / "latest" / "results.json").workloads
+    (record,) = workload.profiled
+    assert record.ok
+    assert_condensed_recursion(record.pyinstrument)
+    assert "deep-stack guard acted" in (out / "latest" / "deep.html").read_text()
 
 
 def test_every_page_still_renders(bad_run):
-    _, out, run = bad_run
+    _, pages, run = bad_run
     for workload in run.workloads:
-        assert (out / "latest" / f"{workload.name}.html").is_file()
-    index = (out / "latest" / "index.html").read_text()
-    assert "did not finish cleanly" in index
+        assert pages[workload.name].is_file()
+    for index in {page.with_name("index.html") for page in pages.values()}:
+        assert "did not finish cleanly" in index.read_text()
 
 
 def test_damaged_captures_are_named_and_the_rest_renders(tmp_path, capsys):

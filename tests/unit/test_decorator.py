@@ -172,7 +172,14 @@ def test_calls_from_several_threads_are_all_counted():
     for thread in threads:
         thread.join()
     assert tick.profiled.calls == 200
-    assert ncalls(tick, "tick") == (200, 200)
+    if sys.version_info < (3, 12):
+        assert ncalls(tick, "tick") == (200, 200)
+    else:
+        # One cProfile for the whole interpreter: calls in other threads while one thread's
+        # call is profiled are counted as inside it, and land in its profile (mostly: a
+        # profile can stop between a nested call's check and its start).
+        assert tick.profiled.unprofiled_calls == 0
+        assert 0 < ncalls(tick, "tick")[0] <= 200
 
 
 def test_a_generator_is_profiled_across_its_resumes():
@@ -206,13 +213,14 @@ def test_a_coroutine_is_profiled_step_by_step():
         return busy
 
     async def main():
-        return await asyncio.gather(fetch(0.05), fetch(0.05))
+        return await asyncio.gather(fetch(0.25), fetch(0.25))
 
     # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         assert pool.submit(asyncio.run, main()).result() == [sum(range(20_000))] * 2
     assert fetch.profiled.calls == 2
-    assert cumulative(fetch, "fetch") < 0.05  # the awaited sleep is not charged to it
+    # The awaited sleeps (0.5 s in all) are not charged to it: its own work is about 1 ms.
+    assert cumulative(fetch, "fetch") < 0.25
 
 
 def test_async_generators_are_refused():
