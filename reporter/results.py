@@ -307,6 +307,7 @@ class MemoryInsights:
     max_rss_bytes: int
     rss_samples: list[list[float]]
     observations: list[Observation]
+    gc_description: str = ""
 
 
 @dataclass

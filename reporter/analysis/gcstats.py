@@ -7,7 +7,7 @@ from typing import Any
 
 from reporter.results import GcCollection, GcGeneration, TypeCount
 
-GENERATIONS = 3
+GENERATIONS = 3  # up to 3.13; the child records how many its interpreter has
 
 
 def collections(events: Sequence[Sequence[float]]) -> list[GcCollection]:
@@ -20,10 +20,11 @@ def collections(events: Sequence[Sequence[float]]) -> list[GcCollection]:
     return found
 
 
-def generations(events: Sequence[GcCollection], threshold: Sequence[int]) -> list[GcGeneration]:
+def generations(events: Sequence[GcCollection], threshold: Sequence[int],
+                count: int = GENERATIONS) -> list[GcGeneration]:
     """Totals per generation: collections, objects collected and uncollectable, time inside."""
     rows = []
-    for gen in range(GENERATIONS):
+    for gen in range(count):
         mine = [e for e in events if e.generation == gen]
         rows.append(GcGeneration(
             generation=gen,
@@ -52,3 +53,30 @@ def thin(points: Sequence[GcCollection], most: int) -> list[GcCollection]:
     young = [p for p in points if p.generation == 0]
     step = max(len(young) // max(most - len(old), 1), 1)
     return sorted(old + young[::step], key=lambda p: p.start_s)[:most]
+
+
+def describe_collector(version: Sequence[int], threshold: Sequence[int], enabled: bool) -> str:
+    """What the gc of the interpreter that ran the script does, with its own thresholds.
+
+    Read from the running interpreter, never a textbook table: 3.13 raised the first
+    threshold from 700 to 2000, and 3.14 made the collector incremental.
+    """
+    state = "enabled" if enabled else "disabled (gc.disable()), so only explicit gc.collect() ran"
+    python = ".".join(str(v) for v in version[:2]) or "this Python"
+    if not threshold:
+        return f"The gc was {state}; its thresholds were not recorded."
+    if tuple(version[:2]) >= (3, 14):
+        return (f"The gc of Python {python} was {state}. Its collector is incremental: "
+                f"gc.get_threshold() gives {' / '.join(map(str, threshold))}, and a young "
+                f"collection also scans a slice of the old objects, so the generational rules "
+                f"of earlier versions do not apply; the table shows what gc.get_stats() counts.")
+    first, *older = threshold
+    rules = [f"a generation-0 collection runs when allocations minus deallocations of tracked "
+             f"objects exceed {first:,}"]
+    for gen, times in enumerate(older, 1):
+        rules.append(f"generation {gen} after {times} collections of generation {gen - 1}")
+    return (f"The gc of Python {python} was {state}, with thresholds "
+            f"{' / '.join(map(str, threshold))} (read from the interpreter): "
+            + "; ".join(rules)
+            + ". A full collection also waits until the objects that survived since the last "
+              "one exceed a quarter of those already in the oldest generation.")

@@ -156,7 +156,11 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
     start = float(data.get("script_started_at", 0.0))
     return MemoryInsights(
         gc_enabled=bool(data.get("gc_enabled_before", True)),
-        generations=gcstats.generations(events, data.get("gc_threshold", [])),
+        gc_description=gcstats.describe_collector(
+            data.get("python_version", []), data.get("gc_threshold", []),
+            bool(data.get("gc_enabled_before", True))),
+        generations=gcstats.generations(events, data.get("gc_threshold", []),
+                                        int(data.get("gc_generations", gcstats.GENERATIONS))),
         collections=gcstats.thin(events, 2000),
         collections_dropped=int(data.get("gc_events_dropped", 0)),
         collected_after_release=int(data.get("collected_after_release", 0)),

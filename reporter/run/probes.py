@@ -42,6 +42,8 @@ class MemoryProbe:
         self.data["mallocstats_before"] = malloc_stats()
         self.data["objects_before"] = count_objects()
         self.data["gc_threshold"] = list(gc.get_threshold())
+        self.data["gc_generations"] = len(gc.get_stats())
+        self.data["python_version"] = list(sys.version_info[:3])
         self.data["gc_count_before"] = list(gc.get_count())
         self.data["gc_enabled_before"] = gc.isenabled()
         self.data["script_started_at"] = time.time()

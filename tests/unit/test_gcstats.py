@@ -1,8 +1,12 @@
-"""gc callback rows and object counts summarised."""
+"""gc callback rows and object counts summarised, and the collector described as it ran."""
+
+import gc
+import sys
 
 from reporter.analysis import gcstats
 from reporter.collect import insights
 from reporter.results import GcCollection
+from reporter.run.probes import MemoryProbe
 from tests.conftest import RESOURCES
 
 ROWS = [[0.0, 0.001, 0, 5, 0], [0.1, 0.002, 0, 7, 0], [0.2, 0.010, 2, 100, 1],
@@ -42,3 +46,26 @@ def test_insights_from_a_probe_record():
     assert found.max_rss_bytes == 102_400
     assert found.pymalloc_end.alignment == 16 and found.pymalloc_released is None
     assert [(o.name, o.value) for o in found.observations] == [("hits", 3)]
+
+
+def test_the_collector_is_described_with_the_thresholds_it_ran_with():
+    text = gcstats.describe_collector([3, 13, 0], [2000, 10, 10], True)
+    assert "Python 3.13 was enabled" in text and "2000 / 10 / 10" in text
+    assert "exceed 2,000" in text and "generation 2 after 10 collections of generation 1" in text
+    older = gcstats.describe_collector([3, 11, 7], [700, 10, 10], False)
+    assert "disabled" in older and "exceed 700" in older
+    assert "incremental" in gcstats.describe_collector([3, 14, 0], [2000, 10, 0], True)
+    assert "not recorded" in gcstats.describe_collector([3, 12], [], True)
+
+
+def test_this_interpreters_own_gc_is_what_the_probe_records():
+    probe = MemoryProbe()
+    probe.start()
+    probe.stop()
+    data = probe.result()
+    assert data["gc_threshold"] == list(gc.get_threshold())
+    assert data["python_version"] == list(sys.version_info[:3])
+    described = insights(data)
+    assert len(described.generations) == len(gc.get_stats())
+    assert f"exceed {gc.get_threshold()[0]:,}" in described.gc_description
+    assert (gc.get_threshold()[0] == 2000) == (sys.version_info >= (3, 13))

@@ -4,6 +4,7 @@ import pytest
 
 from reporter.analysis import pymalloc
 from reporter.errors import ArtifactError
+from reporter.run.probes import malloc_stats
 from tests.conftest import RESOURCES
 
 NEW = (RESOURCES / "mallocstats-cpython-3.11.txt").read_text()
@@ -55,3 +56,19 @@ def test_junk_is_refused_with_our_error(text):
 def test_no_text_means_no_stats():
     assert pymalloc.parse_or_none(None) is None
     assert pymalloc.parse_or_none("") is None
+
+
+@pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
+def test_parses_each_supported_versions_layout(version):
+    stats = pymalloc.parse((RESOURCES / f"mallocstats-cpython-{version}.txt").read_text())
+    assert (stats.threshold, stats.alignment) == (512, 16)
+    assert (stats.pool_size, stats.arena_size) == (16 * 1024, 1024 * 1024)
+    assert {c.size for c in stats.classes} <= set(range(16, 513, 16))
+    assert stats.arenas_current > 0 and stats.bytes_in_allocated_blocks > 0
+
+
+def test_parses_the_running_interpreters_own_statistics():
+    stats = pymalloc.parse(malloc_stats())
+    assert stats.threshold == 512 and stats.alignment in (8, 16)
+    assert [c.size for c in stats.classes] == sorted(c.size for c in stats.classes)
+    assert stats.pool_size and stats.arena_size and stats.arenas_current > 0
