@@ -106,7 +106,7 @@ class GuardedSampler(stack_sampler.StackSampler):
 
 @contextmanager
 def guarded_sampler() -> Iterator[GuardedSampler]:
-    """Install a `GuardedSampler` for this thread while the block runs (start pyinstrument in it)."""
+    """A `GuardedSampler` for this thread while the block runs: start pyinstrument inside."""
     locals_ = stack_sampler.thread_locals
     previous = getattr(locals_, "stack_sampler", None)
     sampler = GuardedSampler()

@@ -32,8 +32,11 @@ def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
     (tmp_path / "example.py").write_text(readme_block("decorator example"))
     done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
                           text=True, check=True, timeout=120)
-    assert normalise(done.stdout, tmp_path) == normalise(readme_block("decorator output"),
-                                                         tmp_path)
+    expected = normalise(readme_block("decorator output"), tmp_path)
+    if sys.version_info >= (3, 12):  # PEP 709: the comprehension runs inside squares
+        expected = [line.replace("6 function calls", "3 function calls") for line in expected
+                    if "(<listcomp>)" not in line]
+    assert normalise(done.stdout, tmp_path) == expected
     assert pstats.Stats(str(tmp_path / "fib.prof")).total_calls == 65673
 
 

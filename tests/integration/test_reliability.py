@@ -134,7 +134,7 @@ def test_ten_thousand_frames_deep_finish_under_pyinstrument(tmp_path):
     shutil.copy(RESOURCES / "deep.py", tmp_path / "deep.py")
     out = tmp_path / "reports"
     assert main(["run", str(tmp_path / "deep.py"), "--out", str(out), "--repeat", "1",
-                 "--profilers", "pyinstrument", "--timeout", "300", "--", "10000"]) == 0
+                 "--profilers", "pyinstrument", "--timeout", "300", "--", "10000", "1000000"]) == 0
     (workload,) = results.load(out / "latest" / "results.json").workloads
     (record,) = workload.profiled
     assert record.ok

@@ -1,4 +1,5 @@
 """The deep-stack guard: the pyinstrument internals it relies on, its stacks and its pacing."""
+# pylint: disable=protected-access  # the internals are what these tests are about
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _recurse(depth, then):
 
 
 def test_a_shallow_stack_is_exactly_what_pyinstrument_builds():
-    capped, full = _both(sys._getframe(), "line", None)  # pylint: disable=protected-access
+    capped, full = _both(sys._getframe(), "line", None)
     assert capped == full
 
 
@@ -50,7 +51,7 @@ def test_a_deep_stack_keeps_its_root_and_leaf_and_condenses_the_middle():
 
 
 def test_a_c_call_returning_is_named_at_the_leaf():
-    capped, full = _both(sys._getframe(), "c_return", len)  # pylint: disable=protected-access
+    capped, full = _both(sys._getframe(), "c_return", len)
     assert capped[-1] == "len\x00<built-in>\x000"
     assert capped == full
 
@@ -70,11 +71,11 @@ class RecordingSampler(guard.GuardedSampler):
 
 def test_pacing_backs_off_after_costly_samples_and_returns_when_they_are_cheap():
     sampler = RecordingSampler()
-    sampler._pace(0.0001)  # pylint: disable=protected-access
+    sampler._pace(0.0001)
     assert not sampler.restarts  # an ordinary sample keeps the 1 ms interval
-    sampler._pace(0.002)  # pylint: disable=protected-access
+    sampler._pace(0.002)
     assert sampler.restarts == [0.002 / guard.BUDGET] and sampler.backoffs == 1
-    sampler._pace(0.0001)  # pylint: disable=protected-access
+    sampler._pace(0.0001)
     assert sampler.restarts[-1] == 0.001 and sampler.backoffs == 1
 
 
