@@ -171,7 +171,7 @@ class ShareCommand:
 
 
 class CompareCommand:
-    """Compare two report folders: what got faster, slower or bigger, and is it significant."""
+    """Compare two report folders: what got faster, slower or bigger, and how sure that is."""
 
     name = "compare"
 
@@ -182,7 +182,8 @@ class CompareCommand:
         parser.add_argument("--out", type=Path, default=None, metavar="HTML",
                             help="the page to write (default: NEW_RUN/compare-<base>.html)")
         parser.add_argument("--fail-above", type=float, default=None, metavar="PERCENT",
-                            help="exit 1 if a timing got significantly slower by more than this")
+                            help="exit 1 if a timing is slower (its interval beyond +2%%) "
+                                 "by more than this")
 
     def run(self, args: argparse.Namespace) -> int:
         """Load both, compare, write the page, print the verdicts that matter."""
@@ -194,10 +195,11 @@ class CompareCommand:
         for warning in found.warnings:
             print(f"reporter: warning: not measured alike: {warning}", file=sys.stderr)
         for timing in found.timings:
-            if timing.verdict.significant:
-                print(f"{timing.verdict.label:7} {100 * (timing.verdict.change or 0):+6.1f}%  "
+            found_verdict = timing.verdict
+            if found_verdict.significant:
+                print(f"{found_verdict.label:7} {100 * (found_verdict.change or 0):+6.1f}%  "
                       f"{timing.workload} · {timing.variant} · {timing.operation} "
-                      f"(p = {timing.verdict.p_value:.3g})")
+                      f"(95% interval {found_verdict.low:.2f}–{found_verdict.high:.2f}×)")
         print(f"comparison: {page}")
         worst = 100 * found.worst_slowdown()
         if args.fail_above is not None and worst > args.fail_above:

@@ -1,7 +1,8 @@
-"""Pure functions over benchmark results: pooling, ratios, what can be ranked, and the verdict.
+"""Pure functions over benchmark results: pooling, ratios, memory anatomy, and the verdicts.
 
-A ranking is only stated where the data supports it: two cases are told apart when their
-interquartile ranges do not overlap; a case whose spread is wide is flagged, not ranked.
+A case is compared with the baseline variant's case of the same operation through
+`verdict.compare_samples`: a ratio of medians with a 95% bootstrap interval, read against the
+±2% band (faster, slower, the same, undecided), as every comparison in the report is.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
 from reporter.analysis import pymalloc
+from reporter.analysis.verdict import (FASTER, SAME, SLOWER, UNDECIDED, UNSUPPORTED, WORDS,
+                                       Verdict, compare_samples, unsupported)
 from reporter.errors import reads
 from reporter.results import Benchmark, CaseTiming, InstanceMemory, TimingStats, from_data
 
-WIDE_SPREAD = 0.05  # an IQR over 5% of the median is too wide to rank on
-SAME = 0.02  # medians within 2% of each other are called the same, told apart or not
 
 
 @reads("benchmark results")
@@ -62,17 +63,6 @@ def ratio(bench: Benchmark, timing: CaseTiming) -> Optional[float]:
     if not (base and base.stats and timing.stats and base.stats.median):
         return None
     return timing.stats.median / base.stats.median
-
-
-def wide(timing: CaseTiming) -> bool:
-    """True when the spread is too wide to rank this case against others."""
-    return timing.stats is not None and timing.stats.relative_iqr > WIDE_SPREAD
-
-
-def distinct(a: TimingStats, b: TimingStats) -> bool:
-    """Whether two timings are told apart: their interquartile ranges do not overlap."""
-    (a1, a3), (b1, b3) = a.quartiles, b.quartiles
-    return a3 < b1 or b3 < a1
 
 
 def coefficient_of_variation(values: Sequence[float]) -> float:
@@ -132,6 +122,16 @@ def block_bytes(memory: InstanceMemory, alignment: int, threshold: int) -> float
     return total / memory.instances
 
 
+def verdict(bench: Benchmark, timing: CaseTiming) -> Verdict:
+    """How this case compares with the baseline variant's case of the same operation."""
+    if not timing.supported:
+        return unsupported()
+    base = case(bench, variants(bench)[0], timing.operation)
+    if base is None or not base.values_s or not timing.values_s:
+        return Verdict(UNDECIDED)
+    return compare_samples(base.values_s, timing.values_s)
+
+
 def conclusions(bench: Benchmark) -> list[str]:
     """Plain-language findings, each drawn from the measured numbers of this run."""
     names = variants(bench)
@@ -147,27 +147,23 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
     baseline = case(bench, base, operation)
     if baseline is None or baseline.stats is None:
         return ""
-    faster, slower, same, unsupported = [], [], [], []
+    by_word: dict[str, list[str]] = {word: [] for word in WORDS}
     for timing in bench.cases:
         if timing.operation != operation or timing.variant == base:
             continue
-        if not timing.supported:
-            unsupported.append(timing.variant)
-        elif timing.stats and distinct(timing.stats, baseline.stats) and not wide(timing) \
-                and abs(timing.stats.median / baseline.stats.median - 1) >= SAME:
-            factor = timing.stats.median / baseline.stats.median
-            (faster if factor < 1 else slower).append(f"{timing.variant} ({factor:.2f}×)")
+        found = verdict(bench, timing)
+        if found.word == UNSUPPORTED:
+            by_word[UNSUPPORTED].append(timing.variant)
+        elif found.ratio is None or found.low is None or found.high is None:
+            by_word[UNDECIDED].append(f"{timing.variant} (too few values)")
         else:
-            same.append(timing.variant)
+            by_word[found.word].append(f"{timing.variant} ({found.ratio:.2f}×, "
+                                       f"{found.low:.2f}–{found.high:.2f}×)")
     parts = [f"{operation}: {base} takes {baseline.stats.median * 1e9:.1f} ns"]
-    if faster:
-        parts.append("faster: " + ", ".join(faster))
-    if slower:
-        parts.append("slower: " + ", ".join(slower))
-    if same:
-        parts.append("the same within 2% or within the noise: " + ", ".join(same))
-    if unsupported:
-        parts.append("not supported by: " + ", ".join(unsupported))
+    labels = {FASTER: "faster", SLOWER: "slower", SAME: "the same within ±2%",
+              UNDECIDED: "undecided (the interval straddles the ±2% band)",
+              UNSUPPORTED: "not supported by"}
+    parts += [f"{labels[word]}: {', '.join(names)}" for word, names in by_word.items() if names]
     return "; ".join(parts) + "."
 
 

@@ -1,9 +1,10 @@
-"""Two runs side by side: what got faster, slower or bigger, and whether it is significant.
+"""Two runs side by side: what got faster, slower or bigger, and how sure that is.
 
-Timings are compared as pyperf's `compare_to` does: a change is only called faster or slower
-when a Mann-Whitney U test over the repeats says the two samples differ (two-sided p < 0.05)
-and the medians differ by at least 2%; otherwise it is "no significant change". The U test is
-exact for small samples without ties, normal-approximated (with tie correction) otherwise.
+Timings get the report's one verdict rule (`reporter.analysis.verdict`): the ratio of the new
+median to the base median with a 95% bootstrap interval (the runs are not paired with each
+other), read against the ±2% band: faster, slower, the same, or undecided. A Mann-Whitney U
+test's p-value is shown beside it for reference only (exact for small samples without ties,
+normal-approximated with tie correction otherwise); it does not decide the word.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
+from reporter.analysis.verdict import FASTER, SLOWER, compare_samples
 from reporter.results import FlameGraph, Frame, FunctionStat, Run, TimingStats, WorkloadResult
 
-ALPHA = 0.05
-MIN_CHANGE = 0.02
 EXACT_LIMIT = 400  # n1 * n2 up to this: exact distribution of U
 
 
@@ -27,14 +27,16 @@ EXACT_LIMIT = 400  # n1 * n2 up to this: exact distribution of U
 class Verdict:
     """The outcome of comparing two samples."""
 
-    label: str  # faster, slower, no significant change, added, removed
+    label: str  # faster, slower, the same, undecided; or added, removed
     change: Optional[float] = None  # new median / base median - 1
-    p_value: Optional[float] = None
+    p_value: Optional[float] = None  # Mann-Whitney, for reference
+    low: Optional[float] = None  # 95% interval on new median / base median
+    high: Optional[float] = None
 
     @property
     def significant(self) -> bool:
         """True for faster or slower."""
-        return self.label in ("faster", "slower")
+        return self.label in (FASTER, SLOWER)
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Comparison:
     def worst_slowdown(self) -> float:
         """The largest significant slowdown, as a fraction (0 if nothing got slower)."""
         return max((t.verdict.change or 0.0 for t in self.timings
-                    if t.verdict.label == "slower"), default=0.0)
+                    if t.verdict.label == SLOWER), default=0.0)
 
 
 def mann_whitney(a: Sequence[float], b: Sequence[float]) -> float:
@@ -168,15 +170,13 @@ def _u_counts(n1: int, n2: int) -> tuple[int, ...]:
 
 
 def verdict(base: Sequence[float], new: Sequence[float]) -> Verdict:
-    """Faster, slower or no significant change, with the change of the median and p."""
+    """The shared verdict on two runs' samples, with the change of the median and p."""
     if not base or not new:
         return Verdict("added" if new else "removed")
     change = statistics.median(new) / statistics.median(base) - 1 if statistics.median(base) \
         else 0.0
-    p = mann_whitney(base, new)
-    if p < ALPHA and abs(change) >= MIN_CHANGE:
-        return Verdict("slower" if change > 0 else "faster", change, p)
-    return Verdict("no significant change", change, p)
+    shared = compare_samples(base, new)
+    return Verdict(shared.word, change, mann_whitney(base, new), shared.low, shared.high)
 
 
 def compare(base: Run, new: Run) -> Comparison:

@@ -7,9 +7,9 @@ from reporter.results import Benchmark
 
 
 def benchmark_table(result: Benchmark) -> str:
-    """One line per case: median, IQR, coefficient of variation, ratio to the baseline."""
+    """One line per case: median, IQR, coefficient of variation, ratio and verdict."""
     header = (f"{'variant':18} {'operation':20} {'median':>10} {'IQR':>17} {'CV':>6} "
-              f"{'ratio':>7}  n")
+              f"{'ratio':>7}  n  verdict against the baseline (95% interval)")
     lines = [header, "-" * len(header)]
     for timing in result.cases:
         stats = timing.stats
@@ -19,7 +19,8 @@ def benchmark_table(result: Benchmark) -> str:
             continue
         q1, q3 = stats.quartiles
         ratio = bench.ratio(result, timing)
-        flag = "  spread too wide to rank" if bench.wide(timing) else ""
+        found = bench.verdict(result, timing)
+        flag = "" if timing.variant == bench.variants(result)[0] else f"  {found.describe()}"
         lines.append(
             f"{timing.variant:18} {timing.operation:20} {stats.median * 1e9:8.2f}ns "
             f"{q1 * 1e9:7.2f}-{q3 * 1e9:7.2f}ns "

@@ -27,12 +27,17 @@ def fixture_report(tmp_path_factory):
     scripts.mkdir()
     shutil.copy(RESOURCES / "tiny.py", scripts / "tiny.py")
     (scripts / HOSTILE_FILE).write_text(textwrap.dedent(f"""
+        import sys
         namespace = {{}}
         exec("def f():\\n    return sum(range(20000))", namespace)
         f = namespace["f"]
-        f.__code__ = f.__code__.replace(co_name={HOSTILE!r}, co_qualname={HOSTILE!r})
-        g = namespace["f"]
-        g = type(f)(f.__code__.replace(co_name={UNICODE!r}, co_qualname={UNICODE!r}), {{}})
+
+        def named(name):  # co_qualname exists since 3.11
+            extra = {{"co_qualname": name}} if sys.version_info >= (3, 11) else {{}}
+            return f.__code__.replace(co_name=name, **extra)
+
+        f.__code__ = named({HOSTILE!r})
+        g = type(f)(named({UNICODE!r}), {{}})
         for _ in range(200):
             f()
             g()

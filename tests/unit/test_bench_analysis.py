@@ -26,14 +26,17 @@ SLOTS = {**PLAIN, "variant": "slots", "traced_bytes": 56_000, "allocation_sizes"
 
 
 def sample() -> Benchmark:
-    """Two processes timing plain, a twice-as-slow variant, a noisy one and an unsupported one."""
-    first = {"cases": [timing("plain", "read", [1.0e-8, 1.01e-8]),
-                       timing("slow", "read", [2.0e-8, 2.02e-8]),
-                       timing("noisy", "read", [0.5e-8, 2.0e-8]),
+    """Two processes timing plain, a twice-as-slow variant, a noisy one, one that is the same
+    and an unsupported one."""
+    first = {"cases": [timing("plain", "read", [1.0e-8, 1.01e-8, 1.0e-8]),
+                       timing("slow", "read", [2.0e-8, 2.02e-8, 2.01e-8]),
+                       timing("noisy", "read", [0.5e-8, 2.0e-8, 1.0e-8]),
+                       timing("twin", "read", [1.0e-8, 1.005e-8, 1.0e-8]),
                        timing("frozen", "read", [], supported=False)]}
-    second = {"cases": [timing("plain", "read", [0.99e-8]),
-                        timing("slow", "read", [1.98e-8]),
-                        timing("noisy", "read", [1.2e-8]),
+    second = {"cases": [timing("plain", "read", [0.99e-8, 1.0e-8]),
+                        timing("slow", "read", [1.98e-8, 2.0e-8]),
+                        timing("noisy", "read", [1.2e-8, 0.7e-8]),
+                        timing("twin", "read", [0.995e-8, 1.0e-8]),
                         timing("frozen", "read", [], supported=False)]}
     memory = {"instances": [PLAIN, SLOTS],
               "mallocstats": "Small block threshold = 512, in 32 size classes.\n"}
@@ -43,9 +46,9 @@ def sample() -> Benchmark:
 def test_merge_pools_values_across_processes():
     result = sample()
     plain = bench.case(result, "plain", "read")
-    assert plain.processes == 2 and len(plain.values_s) == 3
+    assert plain.processes == 2 and len(plain.values_s) == 5
     assert result.pymalloc_alignment == 16
-    assert bench.variants(result) == ["plain", "slow", "noisy", "frozen", "slots"]
+    assert bench.variants(result) == ["plain", "slow", "noisy", "twin", "frozen", "slots"]
     assert bench.operations(result) == ["read"]
 
 
@@ -53,18 +56,21 @@ def test_ratio_and_ranking():
     result = sample()
     slow = bench.case(result, "slow", "read")
     assert bench.ratio(result, slow) == pytest.approx(2.0, rel=0.01)
-    assert bench.distinct(slow.stats, bench.case(result, "plain", "read").stats)
-    assert bench.wide(bench.case(result, "noisy", "read"))
-    assert not bench.wide(slow)
+    assert bench.verdict(result, slow).word == "slower"
+    assert bench.verdict(result, bench.case(result, "noisy", "read")).word == "undecided"
+    assert bench.verdict(result, bench.case(result, "twin", "read")).word == "the same"
+    assert bench.verdict(result, bench.case(result, "frozen", "read")).word == "not supported"
     assert bench.ratio(result, bench.case(result, "frozen", "read")) is None
 
 
 def test_conclusions_rank_only_what_the_data_supports():
     read, memory = bench.conclusions(sample())
     assert read.startswith("read: plain takes 10.0 ns")
-    assert "slower: slow (2.00×)" in read
-    assert "within the noise: noisy" in read
+    assert "slower: slow (2.00×, " in read
+    assert "undecided (the interval straddles the ±2% band): noisy (" in read
+    assert "the same within ±2%: twin (1.00×" in read
     assert "not supported by: frozen" in read
+    assert "the same" not in read.split("undecided")[1]  # noisy is never called the same
     assert "slots 56 (0.58×)" in memory
     assert "the smallest is slots, which has no instance dict" in memory
 

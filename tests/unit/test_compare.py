@@ -31,9 +31,12 @@ def test_verdicts():
     assert slower.label == "slower" and slower.change == pytest.approx(0.5, rel=0.01)
     assert slower.significant and slower.p_value < 0.05
     assert compare.verdict(base, [v * 0.7 for v in base]).label == "faster"
+    assert slower.low > 1.02 and slower.high < 1.8
     same = compare.verdict(base, [v * 1.005 for v in base])
-    assert same.label == "no significant change" and not same.significant
-    assert compare.verdict([1.0], [3.0]).label == "no significant change"  # too few to tell
+    assert same.label in ("the same", "undecided") and not same.significant
+    tight = [1.0, 1.001, 0.999, 1.0, 1.0005, 0.9995]
+    assert compare.verdict(tight, [v * 1.005 for v in tight]).label == "the same"
+    assert compare.verdict([1.0], [3.0]).label == "undecided"  # too few to tell
     assert compare.verdict([], [1.0]).label == "added"
     assert compare.verdict([1.0], []).label == "removed"
 
