@@ -25,6 +25,7 @@ from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import prune, walk
 from reporter.profilers import PROFILERS
 from reporter.render.export import flame_data, speedscope
+from reporter.render.views import scenario_rows, scenario_sentences
 from reporter.results import (Benchmark, FlameGraph, Frame, GcCollection, MemoryPoint, Run,
                               WorkloadResult, write_atomic)
 
@@ -110,6 +111,7 @@ def environment() -> jinja2.Environment:
                        decorated_key=decorated_key,
                        bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
                        gc_timeline=gc_timeline, is_series=is_series,
+                       scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 

@@ -106,7 +106,8 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     """Timing runs first, while nothing else of ours has warmed or loaded the machine.
 
     Scripts that declare benchmark `CASES` also get `bench_processes` timing processes and one
-    memory process; scripts that declare `SCENARIOS` get one unprofiled run per scenario.
+    memory process; scripts that declare `SCENARIOS` get `repeat` unprofiled runs of each
+    scenario, in rounds (every scenario once, then again), so drift lands on all of them alike.
     """
     workloads = list(workloads)
     benched = [w for w in workloads if bench_processes and declares_cases(Path(w.script))]
@@ -114,11 +115,18 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
         *(Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)),
         *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
         *(Job(w, BENCH_MEMORY) for w in benched),
-        *(Job(w, SCENARIO, i, label, tuple(args))
-          for w in workloads if repeat
-          for i, (label, args) in enumerate(scenarios(Path(w.script)).items(), 1)),
+        *(job for w in workloads for job in scenario_jobs(w, repeat)),
         *(Job(w, mode) for w in workloads for mode in profilers),
     ]
+
+
+def scenario_jobs(workload: Workload, repeat: int) -> list[Job]:
+    """`repeat` rounds of the script's scenarios; the label names the scenario, the repeat
+    number counts through all of them."""
+    declared = list(scenarios(Path(workload.script)).items())
+    return [Job(workload, SCENARIO, round_ * len(declared) + i, label, tuple(args))
+            for round_ in range(repeat)
+            for i, (label, args) in enumerate(declared, 1)]
 
 
 def save_plan(raw_dir: Path, jobs: Sequence[Job], limits: Limits) -> None:

@@ -1,18 +1,20 @@
 """The memory-management record of real runs: it follows the workload."""
 
+import html
 import shutil
 
 from reporter import results
 from reporter.cli import main
+from reporter.render.views import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
 
 WORKLOADS = RESOURCES.parent.parent / "workloads"
 
 
-def cycles_run(tmp_path, rounds):
-    """One bare run (and the scenarios) of cycles.py with that many rounds."""
+def cycles_run(tmp_path, rounds, repeat=1):
+    """`repeat` bare runs (and rounds of the scenarios) of cycles.py with that many rounds."""
     out = tmp_path / f"r{rounds}"
-    assert main(["run", str(WORKLOADS / "cycles.py"), "--out", str(out), "--repeat", "1",
+    assert main(["run", str(WORKLOADS / "cycles.py"), "--out", str(out), "--repeat", str(repeat),
                  "--profilers", "", "--", str(rounds)]) == 0
     return results.load(out / "latest" / "results.json").workloads[0]
 
@@ -26,7 +28,16 @@ def test_more_cycles_mean_more_objects_collected(tmp_path):
 
 
 def test_scenarios_show_what_the_gc_did(tmp_path):
-    workload = cycles_run(tmp_path, 6)
+    workload = cycles_run(tmp_path, 6, repeat=3)
+    rows = scenario_rows(workload)
+    assert [row.runs for row in rows] == [3, 3, 3] and not any(row.failed for row in rows)
+    assert rows[0].wall_verdict is None and all(row.wall_verdict for row in rows[1:])
+    words = {"faster", "slower", "the same", "undecided"}
+    assert all(row.wall_verdict.word in words and row.rss_verdict.word in words
+               for row in rows[1:])
+    page = (tmp_path / "r6" / "latest" / "cycles.html").read_text()
+    for sentence in scenario_sentences(rows):
+        assert html.escape(sentence, quote=False) in page
     scenarios = {r.label: r.insights for r in workload.scenarios}
     assert list(scenarios) == ["gc enabled", "gc disabled, one collect at the end",
                                "weakref back-references"]
