@@ -161,6 +161,9 @@ class ProfiledFunction:
 
     def _start(self, counts: ThreadCounts) -> Optional[cProfile.Profile]:
         """This thread's profile, enabled and marked active; None if the call only counts."""
+        if other_profiler() is not None:  # checked first without the lock: the common case
+            counts.unprofiled += 1           # under another profiler stays cheap
+            return None
         with _STARTING:
             if _ACTIVE.profile is not None:
                 counts.nested += 1

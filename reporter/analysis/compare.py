@@ -241,11 +241,29 @@ def _key(function: str, file: str) -> tuple[str, str]:
 def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[FunctionChange]:
     """The functions whose own or cumulative time changed most, from both cProfile tables."""
     before, after = _function_rows(base), _function_rows(new)
+    before = _renamed(before, after)
     changes = [FunctionChange(k[0], (after.get(k) or before[k]).file,
                               (after.get(k) or before[k]).line, before.get(k), after.get(k))
                for k in {**before, **after}]
     changes.sort(key=lambda c: -max(abs(c.own_change), abs(c.cumulative_change)))
     return changes[:top]
+
+
+def _renamed(before: dict[tuple[str, str], FunctionStat],
+             after: dict[tuple[str, str], FunctionStat]) -> dict[tuple[str, str], FunctionStat]:
+    """`before` keyed like `after` where a report made before qualified names (`__init__`)
+    meets one made after (`Plain.__init__`): matched by the last part of the name and the
+    file, where that is unambiguous."""
+    short: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key in after:
+        short.setdefault((key[0].rsplit(".", 1)[-1], key[1]), []).append(key)
+    renamed = {}
+    for key, row in before.items():
+        candidates = short.get((key[0].rsplit(".", 1)[-1], key[1]), [])
+        if key not in after and "." not in key[0] and len(candidates) == 1:
+            key = candidates[0]
+        renamed[key] = row
+    return renamed
 
 
 def _function_rows(workload: WorkloadResult) -> dict[tuple[str, str], FunctionStat]:

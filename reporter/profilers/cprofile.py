@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import cProfile
+import gc
+import marshal
+import os
 import pstats
+import types
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from reporter.analysis import frames
+from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
-from reporter.harness import PstatsKey, harness_keys
+from reporter.harness import PstatsKey, harness_keys, runs_the_script
 from reporter.profilers.base import register
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
 
 PstatsValue = tuple[int, int, float, float, dict[PstatsKey, Any]]
 MAX_TREE_FRAMES = 50_000
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The profiling decorator runs inside the script, between its frames: spliced out, not cut.
+SPLICED_FILES = (os.path.join(_PACKAGE, "decorator.py"), os.path.join(_PACKAGE, "harness.py"))
 
 
 class CProfileProfiler:
@@ -29,14 +36,20 @@ class CProfileProfiler:
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
-        """Profile the block; the `.prof` is written even when the block raises."""
+        """Profile the block; the `.prof` is written even when the block raises.
+
+        It is written from `Profile.getstats()`, keyed by qualified name: pstats keys by
+        (file, first line, co_name), so two dataclasses' `__init__` (both `<string>`, line 2)
+        would overwrite each other. The file is still pstats' format: snakeviz opens it.
+        """
         profile = cProfile.Profile()
         profile.enable()
         try:
             yield
         finally:
             profile.disable()
-            profile.dump_stats(artifact)
+            with open(artifact, "wb") as out:
+                marshal.dump(qualified_stats(profile), out)
 
     def summarize(self, artifact: Path) -> CProfileSummary:
         """Read the `.prof` with pstats and rank the script's functions."""
@@ -47,15 +60,64 @@ class CProfileProfiler:
         return summarize_stats(stats, self.top)
 
 
+def qualified_stats(profile: cProfile.Profile) -> dict[PstatsKey, PstatsValue]:
+    """pstats' table built as `cProfile.snapshot_stats` builds it, but keyed by qualified name.
+
+    Names come from the live function objects where they can be found (so a dataclass's
+    `__init__` is `Point.__init__`), else from the code object or the source; built-in
+    functions lose the memory address in their name.
+    """
+    entries = profile.getstats()
+    functions = live_function_names()
+    stats: dict[PstatsKey, PstatsValue] = {}
+    callers_of: dict[int, dict[PstatsKey, Any]] = {}
+    for entry in entries:
+        key = _label(entry.code, functions)
+        cc, nc, tt, ct, callers = stats.get(key, (0, 0, 0.0, 0.0, {}))
+        stats[key] = (cc + entry.callcount - entry.reccallcount, nc + entry.callcount,
+                      tt + entry.inlinetime, ct + entry.totaltime, callers)
+        callers_of[id(entry.code)] = callers
+    for entry in entries:
+        caller = _label(entry.code, functions)
+        for sub in entry.calls or ():
+            callers = callers_of.get(id(sub.code))
+            if callers is None:
+                continue
+            edge = (sub.callcount, sub.callcount - sub.reccallcount, sub.inlinetime,
+                    sub.totaltime)
+            known = callers.get(caller)
+            callers[caller] = edge if known is None else tuple(
+                a + b for a, b in zip(known, edge))
+    return stats
+
+
+def live_function_names() -> dict[int, str]:
+    """id(code) -> `__qualname__` of every live Python function (taken after the script ran,
+    while its module and classes are still alive)."""
+    return {id(f.__code__): f.__qualname__ for f in gc.get_objects()
+            if isinstance(f, types.FunctionType)}
+
+
+def _label(code: Any, functions: dict[int, str]) -> PstatsKey:
+    if isinstance(code, str):
+        return "~", 0, names.without_address(code)
+    return code.co_filename, code.co_firstlineno, names.code_qualname(code, functions)
+
+
 def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSummary:
-    """Rank functions by cumulative and by own time, leaving out the harness that ran the script."""
+    """Rank functions by cumulative and by own time, leaving out the harness that ran the
+    script and splicing out the profiling decorator's frames (their callees join their
+    callers). Shares are of the script's total: what the harness called."""
+    stats = splice(stats, decorator_keys(stats))
     harness = harness_keys(stats)
     rows = [_row(k, v) for k, v in stats.items() if k not in harness]
     tree = call_tree(stats, harness)
     return CProfileSummary(
         total_calls=sum(r.calls for r in rows),
         primitive_calls=sum(r.primitive_calls for r in rows),
-        total_s=sum(r.own_s for r in rows),
+        # What the harness called, or the largest cumulative time where a C function the
+        # script shares with the harness (exec) ran a little outside it: no share over 100%.
+        total_s=max([tree.value, *(r.cumulative_s for r in rows)]),
         by_cumulative=sorted(rows, key=lambda r: (-r.cumulative_s, -r.own_s))[:top],
         by_own=sorted(rows, key=lambda r: (-r.own_s, -r.cumulative_s))[:top],
         graphs=[FlameGraph(
@@ -63,9 +125,61 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
             unit="seconds", tree=tree, approximate=True,
             note="Approximate: cProfile keeps caller→callee totals, not stacks. Where a function "
                  "has several callers, its callees' time is shared out in proportion to each "
-                 "caller's share, which can be wrong. pyinstrument's graph shows real stacks.",
+                 "caller's share, which can be wrong. The profiling decorator's own frames are "
+                 "folded into their callers' self time. pyinstrument's graph shows real stacks.",
         )],
     )
+
+
+def decorator_keys(stats: dict[PstatsKey, PstatsValue]) -> set[PstatsKey]:
+    """The profiling decorator's frames (and the detection it calls)."""
+    return {k for k in stats if k[0] in SPLICED_FILES}
+
+
+def splice(stats: dict[PstatsKey, PstatsValue],
+           removed: set[PstatsKey]) -> dict[PstatsKey, PstatsValue]:
+    """The table without `removed`: each removed Python function's Python callees are
+    attached to its callers, and the C calls it made itself are taken off the C functions'
+    totals (a C function left with no call goes).
+
+    A callee's edge from a removed function is shared among that function's callers in
+    proportion to the cumulative time each spent calling it. The totals of the Python
+    functions kept do not change, so pstats' own figures for them stay exact.
+    """
+    table = {k: (cc, nc, tt, ct, dict(callers)) for k, (cc, nc, tt, ct, callers) in stats.items()}
+    for gone in removed:
+        if gone not in table:
+            continue
+        *_, gone_callers = table.pop(gone)
+        gone_callers.pop(gone, None)
+        weights = _shares({c: e[3] for c, e in gone_callers.items()})
+        for key in list(table):
+            cc, nc, tt, ct, callers = table[key]
+            edge = callers.pop(gone, None)
+            if edge is None:
+                continue
+            if key[0] == "~":  # a C call the decorator made: not the script's
+                calls, primitive = nc - edge[0], cc - edge[1]
+                table[key] = (primitive, calls, tt - edge[2], ct - edge[3], callers)
+                if calls <= 0:
+                    del table[key]
+                continue
+            for caller, weight in weights.items():
+                scaled = tuple(type(x)(x * weight) for x in edge)
+                known = callers.get(caller)
+                callers[caller] = scaled if known is None else tuple(
+                    a + b for a, b in zip(known, scaled))
+    for _, _, _, _, callers in table.values():  # edges from C functions that went
+        for caller in [c for c in callers if c not in table and c[0] == "~"]:
+            del callers[caller]
+    return table
+
+
+def _shares(values: dict[PstatsKey, float]) -> dict[PstatsKey, float]:
+    total = sum(values.values())
+    if total > 0:
+        return {k: v / total for k, v in values.items()}
+    return {k: 1 / len(values) for k in values} if values else {}
 
 
 def call_tree(stats: dict[PstatsKey, PstatsValue], harness: set[PstatsKey],
@@ -111,10 +225,11 @@ class _CallGraph:
         imports call too; it is looked through, its callees taking its share of the time.
         """
         entries: dict[PstatsKey, float] = defaultdict(float)
+        starters = self.starters()
         for key, (*_, cumulative, callers) in self.stats.items():
-            if key in self.harness:
+            if key in self.harness or (not callers and starters is not self.harness):
                 continue
-            from_harness = sum(edge[3] for c, edge in callers.items() if c in self.harness)
+            from_harness = sum(edge[3] for c, edge in callers.items() if c in starters)
             if callers and not from_harness:
                 continue
             value = from_harness if callers else cumulative
@@ -124,6 +239,14 @@ class _CallGraph:
             else:
                 entries[key] += value
         return entries
+
+    def starters(self) -> set[PstatsKey]:
+        """runpy's frame that executes the script, with the C functions (exec) only it calls;
+        any harness frame where the capture has no such frame."""
+        found = {k for k in self.harness if runs_the_script(k[2], k[0])}
+        found |= {k for k in self.harness if k[0] == "~" and self.stats[k][4]
+                  and set(self.stats[k][4]) <= found}
+        return found or self.harness
 
     def callees_under(self, frame: Frame, path: tuple[PstatsKey, ...],
                       floor: float) -> list[tuple[PstatsKey, float]]:
