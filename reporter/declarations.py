@@ -65,3 +65,58 @@ def scenarios(script: Path) -> dict[str, list[str]]:
     if not isinstance(found, dict) or not all(well_formed(k, v) for k, v in found.items()):
         return {}
     return {k: list(v) for k, v in found.items()}
+
+
+def project_files(script: Path) -> set[Path]:
+    """The script and the files beside it that it imports, and those they import."""
+    found: set[Path] = set()
+    pending = [script.resolve()]
+    while pending:
+        path = pending.pop()
+        if path in found or not path.is_file():
+            continue
+        found.add(path)
+        pending.extend(_imported(path))
+    return found
+
+
+def _imported(path: Path) -> list[Path]:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)  # and `from package import module`:
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        for root in (path.parent, Path.cwd()):
+            base = root.joinpath(*parts)
+            files += [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
+    return files
+
+
+def uses_decorator(script: Path) -> bool:
+    """Whether the script, or a project file it imports, imports our profiling decorator.
+
+    Such a script gets a run of its own in which the decorator profiles; in every timing run
+    it only counts calls.
+    """
+    for path in project_files(script):
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == \
+                    "reporter" and not node.level:
+                return True
+            if isinstance(node, ast.Import) and any(
+                    alias.name.split(".")[0] == "reporter" for alias in node.names):
+                return True
+    return False

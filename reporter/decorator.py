@@ -40,6 +40,7 @@ import cProfile
 import functools
 import inspect
 import io
+import os
 import pstats
 import sys
 import threading
@@ -70,6 +71,8 @@ class _ActiveInThread(threading.local, _Active):
 
 # Since 3.12 cProfile hooks the whole interpreter through sys.monitoring: one at a time.
 _ACTIVE: _Active = _ActiveInThread() if sys.version_info < (3, 12) else _Active()
+# Timing runs of the reporter set this: there the decorator counts calls and profiles none.
+_COUNT_ONLY = os.environ.get("REPORTER_DECORATOR_COUNT_ONLY") == "1"
 # Checking for a running profile and starting ours is one step, so that since 3.12 a call in
 # another thread sees either no profile or ours, never our cProfile half-started.
 _STARTING = threading.Lock()
@@ -161,8 +164,8 @@ class ProfiledFunction:
 
     def _start(self, counts: ThreadCounts) -> Optional[cProfile.Profile]:
         """This thread's profile, enabled and marked active; None if the call only counts."""
-        if other_profiler() is not None:  # checked first without the lock: the common case
-            counts.unprofiled += 1           # under another profiler stays cheap
+        if _COUNT_ONLY or other_profiler() is not None:  # checked first without the lock:
+            counts.unprofiled += 1                       # counting stays cheap
             return None
         with _STARTING:
             if _ACTIVE.profile is not None:
@@ -224,7 +227,8 @@ class ProfiledFunction:
         if nested:
             notes.append(f"{nested} inside an outer profiled call, counted there")
         if unprofiled:
-            notes.append(f"{unprofiled} not profiled: another profiler was active")
+            notes.append(f"{unprofiled} not profiled: another profiler was active"
+                         + (" or this is a timing run" if _COUNT_ONLY else ""))
         return (f"{self.name}: {calls} call{'s' if calls != 1 else ''}"
                 + (f" ({'; '.join(notes)})" if notes else ""))
 

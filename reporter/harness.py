@@ -13,10 +13,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# The profiling decorator and the detection it calls run inside the script, between its own
+# frames: trees splice them out (their callees join their callers) rather than cut there.
+DECORATOR_FILES = (os.path.join(_PACKAGE, "decorator.py"), os.path.join(_PACKAGE, "harness.py"))
 _HARNESS_PATHS = (
     os.path.join(_PACKAGE, "run") + os.sep,
     os.path.join(_PACKAGE, "profilers") + os.sep,
-    os.path.join(_PACKAGE, "decorator.py"),
+    *DECORATOR_FILES,
 )
 
 # pstats keys a function by (file, line, name); C functions have file "~" and line 0.
@@ -27,6 +30,11 @@ def is_harness(file: str) -> bool:
     """True for frames of our own machinery and runpy, which users never wrote."""
     return (os.path.basename(file) in ("runpy.py", "<frozen runpy>")
             or file.startswith(_HARNESS_PATHS))
+
+
+def is_decorator(file: str) -> bool:
+    """True for the profiling decorator's frames, which sit inside the script's stacks."""
+    return file in DECORATOR_FILES
 
 
 def runs_the_script(function: str, file: str) -> bool:

@@ -27,7 +27,12 @@ BARE = "bare"
 BENCH = "bench"
 BENCH_MEMORY = "bench-memory"
 SCENARIO = "scenario"
-UNPROFILED = (BARE, BENCH, BENCH_MEMORY, SCENARIO)
+# A run of its own, never timed, for what the script's `profile_deco` functions accumulate:
+# in every timing run the decorator only counts calls, so that it cannot slow them down.
+DECORATED = "decorated"
+UNPROFILED = (BARE, BENCH, BENCH_MEMORY, SCENARIO, DECORATED)
+# Set in the environment of timing runs: the decorator counts calls and profiles none.
+COUNT_ONLY_ENV = "REPORTER_DECORATOR_COUNT_ONLY"
 
 T = TypeVar("T")
 
@@ -422,8 +427,8 @@ class WorkloadResult:
 
     @property
     def decorated(self) -> list[DecoratedFunction]:
-        """What the script's decorated functions accumulated in the first clean bare run."""
-        run = next((r for r in self.runs if r.mode == BARE and r.ok and r.decorated), None)
+        """What the script's decorated functions accumulated in the run made for them."""
+        run = next((r for r in self.runs if r.mode == DECORATED and r.decorated), None)
         return run.decorated if run else []
 
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 import cProfile
 import gc
 import marshal
-import os
 import pstats
 import types
 from collections import defaultdict
@@ -16,15 +15,12 @@ from typing import Any, ClassVar
 
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
-from reporter.harness import PstatsKey, harness_keys, runs_the_script
+from reporter.harness import PstatsKey, harness_keys, is_decorator, runs_the_script
 from reporter.profilers.base import register
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
 
 PstatsValue = tuple[int, int, float, float, dict[PstatsKey, Any]]
 MAX_TREE_FRAMES = 50_000
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The profiling decorator runs inside the script, between its frames: spliced out, not cut.
-SPLICED_FILES = (os.path.join(_PACKAGE, "decorator.py"), os.path.join(_PACKAGE, "harness.py"))
 
 
 class CProfileProfiler:
@@ -133,7 +129,7 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
 
 def decorator_keys(stats: dict[PstatsKey, PstatsValue]) -> set[PstatsKey]:
     """The profiling decorator's frames (and the detection it calls)."""
-    return {k for k in stats if k[0] in SPLICED_FILES}
+    return {k for k in stats if is_decorator(k[0])}
 
 
 def splice(stats: dict[PstatsKey, PstatsValue],

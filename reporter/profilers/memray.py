@@ -20,12 +20,22 @@ import memray
 
 from reporter.analysis import frames
 from reporter.errors import ArtifactError
+from reporter.harness import is_decorator
 from reporter.profilers.base import is_harness, register, runs_the_script
 from reporter.results import (AllocationSite, CodeLocation, FlameGraph, MemoryPoint, MemraySummary,
                               SizeBin)
 
 StackFrame = tuple[str, str, int]
-HARNESS_FRAME = ("[interpreter and harness]", "", 0)
+# Bytes allocated with none of the script's frames on the stack, named by who allocated them.
+NO_PYTHON_FRAME = ("[interpreter: no Python frame]", "", 0)
+LOADING_SCRIPT = ("[harness: reading and compiling the script]", "", 0)
+HARNESS_IMPORTS = ("[harness: modules it imported]", "", 0)
+HARNESS_FRAME = ("[harness: its own work]", "", 0)
+OUTSIDE_NOTE = ("Bracketed frames at the top are bytes allocated with none of the script's "
+                "frames on the stack: runpy reading and compiling the script (its code objects "
+                "live until the end), modules the harness imported, the harness's own work, or "
+                "the interpreter with no Python frame at all. They are drawn apart so they never "
+                "hide the script's own frames.")
 MAX_TIMELINE_POINTS = 400
 
 
@@ -99,13 +109,13 @@ def summarize_records(peak: int, at_peak: Sequence[Allocations], leaked: Sequenc
             FlameGraph("memory-peak", "Memory live at the peak (bytes)", "bytes",
                        memory_tree(at_peak, "bytes"),
                        note="What was allocated, and from where, at the heap's high-water "
-                            "mark. The top frames name the allocator."),
+                            "mark. The top frames name the allocator. " + OUTSIDE_NOTE),
             FlameGraph("memory-peak-count", "Allocations live at the peak (count)",
-                       "allocations", memory_tree(at_peak, "count")),
+                       "allocations", memory_tree(at_peak, "count"), note=OUTSIDE_NOTE),
             FlameGraph("memory-leaked", "Memory still allocated when the script ended",
                        "bytes", memory_tree(leaked, "bytes"),
                        note="Module globals and anything they reach are still alive then: "
-                            "not every byte here is a leak."),
+                            "not every byte here is a leak. " + OUTSIDE_NOTE),
         ],
     )
 
@@ -116,18 +126,33 @@ def allocator_family(allocator: str) -> str:
 
 
 def user_stack(stack: Sequence[StackFrame]) -> tuple[StackFrame, ...]:
-    """The script's frames of a stack (innermost first); empty where the harness allocated."""
+    """The script's frames of a stack (innermost first), the profiling decorator's frames
+    spliced out; empty where the harness allocated."""
+    stack = [frame for frame in stack if not is_decorator(frame[1])]
     for depth, (function, file, _) in enumerate(stack):
         if is_harness(file):
             return tuple(stack[:depth]) if runs_the_script(function, file) else ()
     return tuple(stack)
 
 
+def outside_frame(stack: Sequence[StackFrame]) -> StackFrame:
+    """Who allocated, for a stack with none of the script's frames (innermost first)."""
+    if not stack:
+        return NO_PYTHON_FRAME
+    functions = {function for function, _, _ in stack}
+    if functions & {"_get_code_from_file", "_get_main_module_details", "read_code"}:
+        return LOADING_SCRIPT
+    if any(file.startswith("<frozen importlib") for _, file, _ in stack):
+        return HARNESS_IMPORTS
+    return HARNESS_FRAME
+
+
 def memory_tree(records: Iterable[Allocations], measure: str) -> Any:
-    """A tree from the script's `<module>` down, with the allocator as each stack's last frame."""
+    """A tree from the script's `<module>` down, with the allocator as each stack's last frame;
+    what the script did not allocate goes under bracketed frames of their own."""
     def paths() -> Iterator[tuple[list[StackFrame], float]]:
         for record in records:
-            stack = list(reversed(user_stack(record.stack))) or [HARNESS_FRAME]
+            stack = list(reversed(user_stack(record.stack))) or [outside_frame(record.stack)]
             stack.append((f"[{allocator_family(record.allocator)}]", "", 0))
             yield stack, float(record.bytes if measure == "bytes" else record.count)
 

@@ -12,6 +12,7 @@ from pyinstrument.session import Session
 
 from reporter.analysis import frames
 from reporter.errors import ArtifactError
+from reporter.harness import is_decorator
 from reporter.profilers.base import register, runs_the_script
 from reporter.profilers.pyinstrument_guard import ELIDED, LEAF_FRAMES, ROOT_FRAMES, guarded_sampler
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
@@ -100,7 +101,8 @@ def script_tree(tree: Frame, min_fraction: float) -> Frame:
     needs (it splits the same frame by sample).
     """
     focused = frames.focus(tree, lambda f: runs_the_script(f.function, f.file), name="<script>")
-    cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY)
+    cleaned = frames.remove(focused,
+                            lambda f: f.file in _IMPORT_MACHINERY or is_decorator(f.file))
     return frames.prune(cleaned, min_fraction)
 
 

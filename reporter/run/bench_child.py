@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.benchmark import CASES_NAME, Case, normalise
+from reporter.results import COUNT_ONLY_ENV
 from reporter.run.probes import limit_memory, malloc_stats
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
@@ -35,6 +36,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = _parse(argv)
     metrics: dict[str, Any] = {"mode": "memory" if args.memory else "timing", "pid": os.getpid()}
     started = time.perf_counter()
+    os.environ[COUNT_ONLY_ENV] = "1"  # a decorated function called by a case only counts
     limit_memory(args.memory_limit, metrics)
     try:
         sys.argv = [args.script, *args.script_args]

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from reporter.declarations import project_files
 from reporter.environment import package_versions
 from reporter.results import write_atomic
 
@@ -80,40 +81,6 @@ class Cache:
             except OSError:
                 shutil.copy2(path, destination)
         return True
-
-
-def project_files(script: Path) -> set[Path]:
-    """The script and the files beside it that it imports, and those they import."""
-    found: set[Path] = set()
-    pending = [script.resolve()]
-    while pending:
-        path = pending.pop()
-        if path in found or not path.is_file():
-            continue
-        found.add(path)
-        pending.extend(_imported(path))
-    return found
-
-
-def _imported(path: Path) -> list[Path]:
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return []
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)  # and `from package import module`:
-            names += [f"{node.module}.{alias.name}" for alias in node.names]
-    files = []
-    for name in names:
-        parts = name.split(".")
-        for root in (path.parent, Path.cwd()):
-            base = root.joinpath(*parts)
-            files += [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
-    return files
 
 
 def _digest(path: Path) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter.profilers import PROFILERS
-from reporter.results import BARE, SCENARIO
+from reporter.results import BARE, COUNT_ONLY_ENV, DECORATED, SCENARIO
 from reporter.run.probes import MemoryProbe, limit_memory
 
 
@@ -44,6 +44,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         profiler.capture(Path(args.artifact)) if profiler else nullcontext()
     )
     probe = MemoryProbe() if args.mode in (BARE, SCENARIO) else None
+    if args.mode != DECORATED:
+        os.environ[COUNT_ONLY_ENV] = "1"  # the decorator must not cost a timed or profiled run
     prefix = str(args.metrics).removesuffix(".metrics.json")
     script = os.path.abspath(args.script)
     sys.argv = [args.script, *args.script_args]
@@ -63,9 +65,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                 metrics["wall_s"] = time.perf_counter() - started
                 if probe:
                     probe.stop()
-        if probe:
-            # Before the globals are released: they keep the decorated functions alive.
+        if args.mode == DECORATED:
             metrics["decorated"] = save_decorated(prefix)
+        if probe:
             probe.finish(namespace)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
@@ -76,9 +78,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
         exit_code = 1
     finally:
+        if args.mode == DECORATED and "decorated" not in metrics:
+            metrics["decorated"] = save_decorated(prefix)  # what a failing script had done
         if probe:
-            if "decorated" not in metrics:
-                metrics["decorated"] = save_decorated(prefix)
             probe.finish(None)  # a script that raised still leaves its gc and pymalloc record
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
@@ -104,7 +106,7 @@ def save_decorated(prefix: str) -> list[dict[str, Any]]:
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="reporter.run.child")
-    parser.add_argument("--mode", required=True, choices=[BARE, SCENARIO, *PROFILERS])
+    parser.add_argument("--mode", required=True, choices=[BARE, SCENARIO, DECORATED, *PROFILERS])
     parser.add_argument("--artifact", default="")
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--memory-limit", type=int, default=0)

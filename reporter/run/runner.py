@@ -23,9 +23,9 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reporter.declarations import declares_cases, scenarios
+from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
-from reporter.results import BARE, BENCH, BENCH_MEMORY, SCENARIO
+from reporter.results import BARE, BENCH, BENCH_MEMORY, DECORATED, SCENARIO
 from reporter.run.cache import Cache
 
 REPEATED = (BARE, BENCH, SCENARIO)
@@ -108,6 +108,7 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     Scripts that declare benchmark `CASES` also get `bench_processes` timing processes and one
     memory process; scripts that declare `SCENARIOS` get `repeat` unprofiled runs of each
     scenario, in rounds (every scenario once, then again), so drift lands on all of them alike.
+    Scripts that use `profile_deco` get one untimed run in which it profiles.
     """
     workloads = list(workloads)
     benched = [w for w in workloads if bench_processes and declares_cases(Path(w.script))]
@@ -116,6 +117,7 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
         *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
         *(Job(w, BENCH_MEMORY) for w in benched),
         *(job for w in workloads for job in scenario_jobs(w, repeat)),
+        *(Job(w, DECORATED) for w in workloads if repeat and uses_decorator(Path(w.script))),
         *(Job(w, mode) for w in workloads for mode in profilers),
     ]
 

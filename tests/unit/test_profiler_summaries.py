@@ -7,10 +7,13 @@ import pstats
 import pytest
 
 from reporter.errors import ArtifactError
+from reporter.harness import DECORATOR_FILES
 from reporter.profilers import PROFILERS, is_harness
 from reporter.profilers.cprofile import summarize_stats
-from reporter.profilers.memray import (HARNESS_FRAME, Allocations, memory_tree, size_histogram,
-                                       summarize_records, timeline, top_sites, user_stack)
+from reporter.profilers.memray import (HARNESS_FRAME, HARNESS_IMPORTS, LOADING_SCRIPT,
+                                       NO_PYTHON_FRAME, Allocations, memory_tree, outside_frame,
+                                       size_histogram, summarize_records, timeline, top_sites,
+                                       user_stack)
 from reporter.results import CodeLocation
 
 
@@ -87,6 +90,16 @@ def test_memray_user_stack_keeps_the_script_and_drops_harness_allocations():
     # runpy importing pkgutil for itself is not the script's doing
     harness_import = [("<module>", "/lib/pkgutil.py", 1), ("run_path", RUNPY, 262)]
     assert not user_stack(harness_import)
+    assert outside_frame(harness_import) == HARNESS_FRAME
+    importing = [("_compile_bytecode", "<frozen importlib._bootstrap_external>", 9),
+                 ("run_path", RUNPY, 262)]
+    assert outside_frame(importing) == HARNESS_IMPORTS
+    assert outside_frame([]) == NO_PYTHON_FRAME
+    # the profiling decorator's frames are spliced out, not where the script ends
+    decorated = [("inner", "w.py", 3), ("resume", DECORATOR_FILES[0], 151),
+                 ("wrapper", DECORATOR_FILES[0], 342), ("<module>", "w.py", 9),
+                 ("_run_code", RUNPY, 88)]
+    assert user_stack(decorated) == (("inner", "w.py", 3), ("<module>", "w.py", 9))
 
 
 HERE = (("make", "w.py", 3), ("<module>", "w.py", 9), ("_run_code", RUNPY, 1))
@@ -95,7 +108,8 @@ RECORDS = [
     Allocations(HERE, 100, 2, "PYMALLOC_MALLOC"),
     Allocations(HERE, 50, 1, "MALLOC"),
     Allocations(THERE, 400, 1, "MALLOC"),
-    Allocations((("_get_code", RUNPY, 5),), 1000, 1, "MALLOC"),  # runpy compiling the script
+    Allocations((("_get_code_from_file", RUNPY, 5), ("run_path", RUNPY, 9)), 1000, 1,
+                "MALLOC"),  # runpy compiling the script
 ]
 
 
@@ -114,7 +128,7 @@ def test_memray_trees_keep_every_byte_and_name_the_allocator():
     assert sum(m.value for m in modules) == 550  # two lines of the module: two frames
     make = next(c for m in modules for c in m.children if c.function == "make")
     assert {c.function: c.value for c in make.children} == {"[pymalloc]": 100, "[malloc]": 50}
-    assert any(c.function == HARNESS_FRAME[0] and c.value == 1000 for c in tree.children)
+    assert any(c.function == LOADING_SCRIPT[0] and c.value == 1000 for c in tree.children)
     assert memory_tree(RECORDS, "count").value == 5
 
 
