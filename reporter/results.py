@@ -313,6 +313,9 @@ class MemoryInsights:
     rss_samples: list[list[float]]
     observations: list[Observation]
     gc_description: str = ""
+    modules_before: int = 0  # modules loaded when the script started
+    harness_modules: int = 0  # of which the reporter's own child harness
+    tracked_before: int = 0  # objects the gc tracked when the script started
 
 
 @dataclass

@@ -35,6 +35,7 @@ def without_address(name: str) -> str:
     return _ADDRESS.sub("", name)
 
 
+@functools.lru_cache(maxsize=65_536)
 def qualify(file: str, line: int, name: str) -> str:
     """The qualified name of function `name` whose code spans `line` of `file`.
 

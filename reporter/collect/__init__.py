@@ -172,6 +172,9 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
         rss_samples=[[round(float(t) - start, 4), float(v)] for t, v in rss if float(t) >= start],
         observations=[Observation(str(name), value)
                       for name, value in data.get("observations", [])],
+        modules_before=int(data.get("modules_before", 0)),
+        harness_modules=int(data.get("harness_modules", 0)),
+        tracked_before=int(data.get("tracked_before", 0)),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import memray
 
-from reporter.analysis import frames
+from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import is_decorator
 from reporter.profilers.base import is_harness, register, runs_the_script
@@ -81,8 +81,11 @@ class MemrayProfiler:
 
 
 def _records(records: Iterable[Any]) -> Iterator[Allocations]:
+    """memray's records, each frame named by its qualified name (memray keeps only co_name)."""
     for record in records:
-        yield Allocations(tuple(record.stack_trace()), record.size, record.n_allocations,
+        stack = tuple((names.qualify(file, line, function), file, line)
+                      for function, file, line in record.stack_trace())
+        yield Allocations(stack, record.size, record.n_allocations,
                           memray.AllocatorType(record.allocator).name)
 
 

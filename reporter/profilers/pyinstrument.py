@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from pyinstrument import Profiler as _Sampler
 from pyinstrument.session import Session
 
-from reporter.analysis import frames
+from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import is_decorator
 from reporter.profilers.base import register, runs_the_script
@@ -89,8 +89,10 @@ def convert(root: Any, max_depth: int = frames.MAX_DEPTH) -> Frame:
 
 
 def _frame(frame: Any) -> Frame:
+    """Ours, named by the defining class from the source (pyinstrument names `type(self)`)."""
     spent_below = sum(c.time for c in frame.children if not c.is_synthetic_leaf)
-    return Frame(function=frame.function, file=frame.file_path or "", line=frame.line_no or 0,
+    file, line = frame.file_path or "", frame.line_no or 0
+    return Frame(function=names.qualify(file, line, frame.function), file=file, line=line,
                  value=frame.time, self_value=max(frame.time - spent_below, 0.0))
 
 

@@ -41,6 +41,10 @@ class MemoryProbe:
         """Take the "before" state, then begin watching; call just before the script starts."""
         self.data["mallocstats_before"] = malloc_stats()
         self.data["objects_before"] = count_objects()
+        # What the interpreter holds as the script finds it, and how much of that is ours.
+        self.data["modules_before"] = len(sys.modules)
+        self.data["harness_modules"] = sum(name.split(".")[0] == "reporter" for name in sys.modules)
+        self.data["tracked_before"] = len(gc.get_objects())
         self.data["gc_threshold"] = list(gc.get_threshold())
         self.data["gc_generations"] = len(gc.get_stats())
         self.data["python_version"] = list(sys.version_info[:3])

@@ -1,5 +1,8 @@
 """The benchmark engine measuring real differences in real child processes."""
 
+import subprocess
+import sys
+
 import pytest
 
 from reporter import results
@@ -64,3 +67,25 @@ def test_bench_command_prints_cv_per_case(capsys):
 def test_bench_command_refuses_a_script_without_cases(capsys):
     assert main(["bench", str(RESOURCES / "tiny.py")]) == 2
     assert "declares no CASES" in capsys.readouterr().err
+
+
+def test_bytes_per_instance_are_what_is_known_by_construction(measured):
+    _, workload, _ = measured
+    result = workload.benchmark
+    slots = next(m for m in result.memory if m.variant == "slots")
+    # Known by construction: a Slots instance is one object of sys.getsizeof bytes (struct +
+    # the GC header in front), so tracemalloc counts that much per instance and pymalloc
+    # serves it from the size class that rounds it up to its alignment.
+    probe = subprocess.run([sys.executable, "-c", (
+        "import sys, runpy; ns = runpy.run_path(sys.argv[1]); s = ns['Slots']();"
+        "print(sys.getsizeof(s), type(s).__basicsize__)"), str(RESOURCES / "bench_cases.py")],
+        capture_output=True, text=True, check=True, timeout=120)
+    getsizeof, basicsize = map(int, probe.stdout.split())
+    assert (slots.getsizeof, slots.basicsize) == (getsizeof, basicsize)
+    assert slots.bytes_per_instance == pytest.approx(getsizeof, abs=1)
+    alignment = result.pymalloc_alignment
+    expected_block = -(-getsizeof // alignment) * alignment
+    assert bench.block_bytes(slots, alignment, result.pymalloc_threshold) == pytest.approx(
+        expected_block, abs=1)
+    plain = next(m for m in result.memory if m.variant == "plain")
+    assert plain.bytes_per_instance > plain.getsizeof  # its attribute storage comes on top

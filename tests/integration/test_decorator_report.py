@@ -43,7 +43,7 @@ def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
 def test_decorated_functions_get_their_own_section(tmp_path):
     out = tmp_path / "reports"
     assert main(["run", str(ROOT / "workloads" / "profiled_functions.py"), "--out", str(out),
-                 "--repeat", "1", "--profilers", "cprofile", "--", "12"]) == 0
+                 "--repeat", "1", "--profilers", "cprofile,memray", "--", "12"]) == 0
     run = results.load(out / "latest" / "results.json")
     (workload,) = run.workloads
     found = {d.name: d for d in workload.decorated}
@@ -52,7 +52,18 @@ def test_decorated_functions_get_their_own_section(tmp_path):
     assert found["table"].memory.calls == 3 and found["table"].memory.net_mean > 100_000
     assert any(r.function == "fib" for r in found["fib"].profile.by_cumulative)
     assert pstats.Stats(str(out / "latest" / found["fib"].artifact)).total_calls == 5 * 465
+    assert [r.mode for r in workload.runs if r.decorated] == ["decorated"]  # a run of its own
     cprofiled = next(r for r in workload.runs if r.mode == "cprofile")
     assert cprofiled.ok and not cprofiled.decorated  # under a profiler it only counted
+    rows = {r.function: r for r in cprofiled.cprofile.by_cumulative}
+    assert rows["fib"].calls == 5 * 465  # its own calls, the decorator spliced out
+    assert not [f for f in rows if "wrapper" in f or "resume" in f]
+    # memray's stacks survive the decorator (it stood down): the dicts `table` keeps at the
+    # peak are the script's, not "[harness ...]"
+    memray_run = next(r for r in workload.runs if r.mode == "memray")
+    peak = next(g for g in memray_run.graphs if g.name == "memory-peak").tree
+    outside = sum(c.value for c in peak.children if c.function.startswith("["))
+    assert outside < 0.2 * peak.value
+    assert any(site.function.endswith("<dictcomp>") for site in memray_run.memray.top_at_peak)
     page = (out / "latest" / "profiled_functions.html").read_text()
     assert 'id="decorated"' in page and "graph-decorated-1-fib" in page

@@ -4,8 +4,10 @@ known by construction; and the invariants every tree and table keeps."""
 from __future__ import annotations
 
 import cProfile
+import json
 import pstats
 import runpy
+import subprocess
 import sys
 import textwrap
 from collections import Counter
@@ -149,3 +151,78 @@ def test_a_report_made_before_qualified_names_still_matches(known_script, tmp_pa
     assert "hot" in matched and "Square" not in matched
     assert not [c for c in changes if c.function == "main" and not (c.base and c.new)]
     assert Path(out / "latest" / "known.html").is_file()
+
+
+def test_pyinstrument_totals_are_the_saved_sessions(known_script, tmp_path):
+    from pyinstrument.session import Session  # pylint: disable=import-outside-toplevel
+    out = tmp_path / "reports"
+    assert main(["run", str(known_script), "--out", str(out), "--repeat", "1",
+                 "--profilers", "pyinstrument"]) == 0
+    run_dir = (out / "latest").resolve()
+    (workload,) = results.load(run_dir / "results.json").workloads
+    (record,) = workload.profiled
+    session = Session.load(str(run_dir / record.artifacts["artifact"]))
+    assert record.pyinstrument.duration_s == session.duration
+    assert record.pyinstrument.samples == session.sample_count
+    theirs = session.root_frame()
+    script = next(f for f in _pyi_walk(theirs) if f.function == "_run_code")
+    tree = record.pyinstrument.graphs[0].tree
+    assert tree.value == pytest.approx(script.time, rel=1e-9)  # pruning keeps totals exact
+    hot_theirs = sum(f.time for f in _pyi_walk(theirs) if f.function == "hot")
+    hot_ours = sum(f.value for _, f in walk(tree) if f.function == "hot")
+    assert hot_ours == pytest.approx(hot_theirs, rel=1e-9) and hot_ours > 0.3 * tree.value
+    assert_tree_invariants(tree)
+
+
+def _pyi_walk(frame):
+    pending = [frame]
+    while pending:
+        frame = pending.pop()
+        yield frame
+        pending.extend(frame.children)
+
+
+MEMORY_KNOWN = textwrap.dedent("""\
+    KEEP = []
+
+    def churn():
+        big = bytearray(50 * 1024 * 1024)  # 50 MiB, freed before the end
+        del big
+
+    def keep():
+        KEEP.append(bytearray(5 * 1024 * 1024))  # 5 MiB, kept until exit
+
+    churn()
+    keep()
+""")
+MIB = 1024 * 1024
+
+
+def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
+    script = tmp_path / "memknown.py"
+    script.write_text(MEMORY_KNOWN)
+    out = tmp_path / "reports"
+    assert main(["run", str(script), "--out", str(out), "--repeat", "1",
+                 "--profilers", "memray"]) == 0
+    (workload,) = results.load(out / "latest" / "results.json").workloads
+    ours = workload.profiled[0].memray
+    # memray's own reading: a second capture in its full format, and `memray stats --json`
+    full, stats = tmp_path / "full.bin", tmp_path / "stats.json"
+    subprocess.run([sys.executable, "-m", "memray", "run", "--trace-python-allocators", "-q",
+                    "-o", str(full), str(script)], check=True, timeout=300, cwd=tmp_path)
+    subprocess.run([sys.executable, "-m", "memray", "stats", "--json", "-f", "-o", str(stats),
+                    str(full)], check=True, timeout=300, cwd=tmp_path, capture_output=True)
+    theirs = json.loads(stats.read_text())["metadata"]["peak_memory"]
+    from memray import FileReader  # pylint: disable=import-outside-toplevel
+    reader = FileReader(str(full))
+    leaked = sum(r.size for r in reader.get_leaked_allocation_records())
+    # The same work, two captures of it: within 5% and 2 MiB (interpreter start-up differs).
+    assert abs(ours.peak_bytes - theirs) <= 0.05 * theirs + 2 * MIB
+    assert abs(ours.leaked_bytes - leaked) <= 0.05 * leaked + 2 * MIB
+    assert 50 * MIB <= ours.peak_bytes < 54 * MIB and 5 * MIB <= ours.leaked_bytes < 7 * MIB
+    top_peak, top_leaked = ours.top_at_peak[0], ours.top_leaked[0]
+    assert (top_peak.function, top_peak.line, top_peak.bytes >= 50 * MIB) == ("churn", 4, True)
+    assert (top_leaked.function, top_leaked.line, top_leaked.bytes >= 5 * MIB) == ("keep", 8, True)
+    tree = next(g for g in workload.profiled[0].graphs if g.name == "memory-peak").tree
+    assert tree.value == pytest.approx(ours.peak_bytes, rel=0.001)  # the caption's figure
+    assert_tree_invariants(tree)
