@@ -336,6 +336,9 @@ def profile_deco(func: Optional[F] = None, *, memory: bool = False) -> Any:
             # Inline, so a nested call adds one frame to the outer profile, not three.
             counts = getattr(state.local, "counts", None) or state.thread_counts()
             counts.calls += 1
+            if _COUNT_ONLY:
+                counts.unprofiled += 1
+                return func(*args, **kwargs)
             if _ACTIVE.profile is not None:
                 counts.nested += 1
                 return func(*args, **kwargs)

@@ -15,7 +15,9 @@ from typing import Any, Optional
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 # The profiling decorator and the detection it calls run inside the script, between its own
 # frames: trees splice them out (their callees join their callers) rather than cut there.
-DECORATOR_FILES = (os.path.join(_PACKAGE, "decorator.py"), os.path.join(_PACKAGE, "harness.py"))
+# (`reporter/__init__.py` imports the decorator lazily for `from reporter import profile_deco`.)
+DECORATOR_FILES = tuple(os.path.join(_PACKAGE, name)
+                        for name in ("decorator.py", "harness.py", "__init__.py"))
 _HARNESS_PATHS = (
     os.path.join(_PACKAGE, "run") + os.sep,
     os.path.join(_PACKAGE, "profilers") + os.sep,

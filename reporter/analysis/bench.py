@@ -122,12 +122,15 @@ def block_bytes(memory: InstanceMemory, alignment: int, threshold: int) -> float
     return total / memory.instances
 
 
-def verdict(bench: Benchmark, timing: CaseTiming) -> Verdict:
-    """How this case compares with the baseline variant's case of the same operation."""
+def verdict(bench: Benchmark, timing: CaseTiming) -> Optional[Verdict]:
+    """How this case compares with the baseline variant's case of the same operation; None
+    where the baseline has no such operation (nothing to compare with)."""
     if not timing.supported:
         return unsupported()
     base = case(bench, variants(bench)[0], timing.operation)
-    if base is None or not base.values_s or not timing.values_s:
+    if base is None:
+        return None
+    if not base.values_s or not timing.values_s:
         return Verdict(UNDECIDED)
     return compare_samples(base.values_s, timing.values_s)
 
@@ -152,6 +155,8 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
         if timing.operation != operation or timing.variant == base:
             continue
         found = verdict(bench, timing)
+        if found is None:
+            continue
         if found.word == UNSUPPORTED:
             by_word[UNSUPPORTED].append(timing.variant)
         elif found.ratio is None or found.low is None or found.high is None:

@@ -242,7 +242,8 @@ def bars(result: Benchmark, operation: Optional[str] = None,
         for timing in result.cases:
             if timing.operation == operation and timing.stats is not None:
                 q1, q3 = timing.stats.quartiles
-                undecided = not bench.verdict(result, timing).decided \
+                found = bench.verdict(result, timing)
+                undecided = found is not None and not found.decided \
                     and timing.variant != bench.variants(result)[0]
                 rows.append((timing.variant, timing.stats.median, q1, q3, undecided))
     top = max((r[3] or r[1] for r in rows), default=0) or 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any, Optional
 
 from reporter.analysis.frames import stacks, walk
@@ -23,9 +24,15 @@ def flame_data(graph: FlameGraph, deltas: Optional[dict[int, float]] = None) -> 
     def index(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
+    # Siblings that differ only by line (two lines of one `<module>`) are told apart by it.
+    by_line: set[int] = set()
+    for _, f in walk(graph.tree):
+        seen = Counter((c.function, c.file) for c in f.children)
+        by_line.update(id(c) for c in f.children if seen[(c.function, c.file)] > 1)
     nodes = []
     for depth, f in walk(graph.tree):
-        row: list[Any] = [index(f.function), index(f.file), f.line, _round(f.value),
+        name = f"{f.function}:{f.line}" if id(f) in by_line else f.function
+        row: list[Any] = [index(name), index(f.file), f.line, _round(f.value),
                           _round(f.self_value), depth]
         if deltas is not None:
             change = deltas.get(id(f), math.nan)

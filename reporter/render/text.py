@@ -20,7 +20,8 @@ def benchmark_table(result: Benchmark) -> str:
         q1, q3 = stats.quartiles
         ratio = bench.ratio(result, timing)
         found = bench.verdict(result, timing)
-        flag = "" if timing.variant == bench.variants(result)[0] else f"  {found.describe()}"
+        flag = "" if timing.variant == bench.variants(result)[0] or found is None \
+            else f"  {found.describe()}"
         lines.append(
             f"{timing.variant:18} {timing.operation:20} {stats.median * 1e9:8.2f}ns "
             f"{q1 * 1e9:7.2f}-{q3 * 1e9:7.2f}ns "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pkgutil  # noqa: F401  # runpy.run_path imports it: outside the capture, not in it
 import runpy
 import signal
 import sys

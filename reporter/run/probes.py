@@ -39,12 +39,16 @@ class MemoryProbe:
 
     def start(self) -> None:
         """Take the "before" state, then begin watching; call just before the script starts."""
+        gc.collect()  # the "before" figures: the interpreter as the script finds it
         self.data["mallocstats_before"] = malloc_stats()
         self.data["objects_before"] = count_objects()
         # What the interpreter holds as the script finds it, and how much of that is ours.
         self.data["modules_before"] = len(sys.modules)
         self.data["harness_modules"] = sum(name.split(".")[0] == "reporter" for name in sys.modules)
         self.data["tracked_before"] = len(gc.get_objects())
+        # The harness's own garbage is collected now, so that the script's counts start at
+        # zero and its first collection comes when its own allocations call for it.
+        gc.collect()
         self.data["gc_threshold"] = list(gc.get_threshold())
         self.data["gc_generations"] = len(gc.get_stats())
         self.data["python_version"] = list(sys.version_info[:3])

@@ -69,8 +69,8 @@ def test_cprofile_capture_loads_in_pstats_and_is_summarised(good_run):
     stats = pstats.Stats(str(run_dir / record.artifacts["artifact"]))
     assert any(func[2] == "build" for func in stats.stats)  # type: ignore[attr-defined]
     functions = {r.function: r for r in record.cprofile.by_cumulative}
-    assert functions["<lambda>"].calls == 200_000
-    assert functions["spin"].cumulative_s >= functions["<lambda>"].cumulative_s
+    assert functions["spin.<locals>.<lambda>"].calls == 200_000
+    assert functions["spin"].cumulative_s >= functions["spin.<locals>.<lambda>"].cumulative_s
     assert "run_path" not in functions  # the harness is not the user's code
 
 

@@ -96,7 +96,7 @@ def test_benchmark_words_follow_the_intervals(report):
     for line in bench.conclusions(b):
         for timing in b.cases:
             found = bench.verdict(b, timing)
-            if found.low is not None and f"{timing.variant} ({found.ratio:.2f}×" in line:
+            if found and found.low is not None and f"{timing.variant} ({found.ratio:.2f}×" in line:
                 section = line.split(f"{timing.variant} (")[0].rsplit(";", 1)[-1]
                 assert found.word.split()[0] in section  # the word it is listed under
 

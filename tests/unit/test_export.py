@@ -20,6 +20,15 @@ def test_flame_data_is_a_preorder_table_over_a_string_table():
     assert data["unit"] == "seconds"
 
 
+def test_siblings_that_differ_only_by_line_show_their_line():
+    tree = Frame("<script>", "", 0, 3.0, 0.0, [
+        Frame("<module>", "w.py", 4, 2.0, 2.0), Frame("<module>", "w.py", 9, 1.0, 1.0),
+        Frame("<module>", "other.py", 1, 0.0, 0.0)])
+    data = flame_data(FlameGraph("m", "M", "bytes", tree))
+    names = [data["strings"][row[0]] for row in data["nodes"]]
+    assert names == ["<script>", "<module>:4", "<module>:9", "<module>"]
+
+
 def test_speedscope_samples_weigh_each_stack_by_its_self_value():
     doc = speedscope(GRAPH, "w: CPU")
     profile = doc["profiles"][0]
