@@ -61,8 +61,10 @@ def compare(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks that print ratios (never run by the tests): memray path, render, page loads."""
+    """Benchmarks that print ratios (never run by the tests): memray path, render, page loads,
+    the deep-stack guard."""
     session.install(".", "playwright")
     session.run("python", "-m", "reporter", "bench", "workloads/class_variants.py")
     session.run("python", "-m", "tests.bench.bench_memray_path", *session.posargs)
     session.run("python", "-m", "tests.bench.bench_harness")
+    session.run("python", "-m", "tests.bench.bench_deep")
