@@ -58,16 +58,18 @@ def focus(tree: Frame, entry: FramePredicate, name: str) -> Frame:
     """Keep only what the topmost `entry` frames called: cuts the harness above the script.
 
     Several callees are joined under a synthetic root called `name`; without any entry frame,
-    the tree is returned as it is.
+    the tree is returned as it is. The entry frames' own time (a sample that caught runpy's
+    frame itself) stays in the root, so the root's total is the entry frames' total.
     """
     entries = topmost(tree, entry)
     if not entries:
         return tree
     roots = merge_siblings(c for e in entries for c in e.children)
-    if len(roots) == 1:
+    own = sum(e.self_value for e in entries)
+    if len(roots) == 1 and own <= 0:
         return roots[0]
-    total = sum(r.value for r in roots)
-    return Frame(function=name, file="", line=0, value=total, self_value=0.0, children=roots)
+    total = sum(r.value for r in roots) + own
+    return Frame(function=name, file="", line=0, value=total, self_value=own, children=roots)
 
 
 def remove(tree: Frame, unwanted: FramePredicate) -> Frame:

@@ -10,6 +10,7 @@ import types
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -108,12 +109,15 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
     harness = harness_keys(stats)
     rows = [_row(k, v) for k, v in stats.items() if k not in harness]
     tree = call_tree(stats, harness)
+    # What the harness called, or the largest cumulative time where a C function the script
+    # shares with the harness (exec) ran a little outside it: no share over 100%. What the
+    # rebuilt tree could not place stays in its root's own time, so graph and table agree.
+    total = max([tree.value, *(r.cumulative_s for r in rows)])
+    tree = replace(tree, value=total, self_value=tree.self_value + total - tree.value)
     return CProfileSummary(
         total_calls=sum(r.calls for r in rows),
         primitive_calls=sum(r.primitive_calls for r in rows),
-        # What the harness called, or the largest cumulative time where a C function the
-        # script shares with the harness (exec) ran a little outside it: no share over 100%.
-        total_s=max([tree.value, *(r.cumulative_s for r in rows)]),
+        total_s=total,
         by_cumulative=sorted(rows, key=lambda r: (-r.cumulative_s, -r.own_s))[:top],
         by_own=sorted(rows, key=lambda r: (-r.own_s, -r.cumulative_s))[:top],
         graphs=[FlameGraph(

@@ -39,6 +39,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     """Run the script, save the profile and the metrics, and exit as the script did."""
     args = _parse(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # A process the script forks (a multiprocessing pool's worker) is not ours to unwind: it
+    # gets the default SIGTERM back, or a pool's terminate() would hang on our exception.
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
     metrics: dict[str, Any] = {"mode": args.mode, "pid": os.getpid()}
     profiler = PROFILERS.get(args.mode)
     capture: AbstractContextManager[None] = (

@@ -1,0 +1,44 @@
+"""Scripts written as user code is (tests/resources/foreign/), under every profiler: every run
+ends cleanly, and every tree and table keeps its invariants."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporter import results
+from reporter.cli import main
+from tests.conftest import RESOURCES
+from tests.integration.test_oracles import assert_tree_invariants
+
+FOREIGN = RESOURCES / "foreign"
+
+
+@pytest.fixture(name="foreign_run", scope="module")
+def fixture_foreign_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("foreign") / "reports"
+    code = main(["run", str(FOREIGN), "--out", str(out), "--repeat", "1", "--timeout", "600"])
+    return code, results.load(out / "latest" / "results.json")
+
+
+def test_every_foreign_script_runs_cleanly_in_every_mode(foreign_run):
+    code, run = foreign_run
+    names = {w.name for w in run.workloads}
+    assert names == {p.stem for p in FOREIGN.glob("*.py")}
+    failed = [(w.name, r.mode, r.reason) for w in run.workloads for r in w.runs if not r.ok]
+    assert failed == [] and code == 0
+
+
+def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
+    _, run = foreign_run
+    for workload in run.workloads:
+        for record in workload.profiled:
+            for graph in record.graphs:
+                assert_tree_invariants(graph.tree)
+            if record.cprofile:
+                summary = record.cprofile
+                for row in [*summary.by_cumulative, *summary.by_own]:
+                    assert row.cumulative_s <= summary.total_s * (1 + 1e-9), row.function
+                    assert row.own_s <= row.cumulative_s * (1 + 1e-9) + 1e-9, row.function
+            if record.memray:
+                peak = next(g for g in record.graphs if g.name == "memory-peak").tree
+                assert peak.value == pytest.approx(record.memray.peak_bytes, rel=0.01)
