@@ -5,7 +5,12 @@ is imported on first use, so that the reporter's own child processes do not load
 cProfile with it) into a bare timing run.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what linters and type checkers see; at run time, __getattr__ below
+    from reporter.decorator import profile_deco
+
+    profile = profile_deco
 
 __version__ = "0.1.0"
 __all__ = ["profile", "profile_deco"]

@@ -14,8 +14,7 @@ from reporter.analysis import pymalloc
 from reporter.analysis.verdict import (FASTER, SAME, SLOWER, UNDECIDED, UNSUPPORTED, WORDS,
                                        Verdict, compare_samples, unsupported)
 from reporter.errors import reads
-from reporter.results import Benchmark, CaseTiming, InstanceMemory, TimingStats, from_data
-
+from reporter.results import Benchmark, CaseTiming, InstanceMemory, from_data
 
 
 @reads("benchmark results")

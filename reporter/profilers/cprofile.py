@@ -77,15 +77,17 @@ def qualified_stats(profile: cProfile.Profile) -> dict[PstatsKey, PstatsValue]:
     for entry in entries:
         caller = _label(entry.code, functions)
         for sub in entry.calls or ():
-            callers = callers_of.get(id(sub.code))
-            if callers is None:
-                continue
-            edge = (sub.callcount, sub.callcount - sub.reccallcount, sub.inlinetime,
-                    sub.totaltime)
-            known = callers.get(caller)
-            callers[caller] = edge if known is None else tuple(
-                a + b for a, b in zip(known, edge))
+            if id(sub.code) in callers_of:
+                _add_edge(callers_of[id(sub.code)], caller,
+                          (sub.callcount, sub.callcount - sub.reccallcount, sub.inlinetime,
+                           sub.totaltime))
     return stats
+
+
+def _add_edge(callers: dict[PstatsKey, Any], caller: PstatsKey, edge: tuple[Any, ...]) -> None:
+    """Add a caller edge (calls, primitive calls, own, cumulative) to what is there."""
+    known = callers.get(caller)
+    callers[caller] = edge if known is None else tuple(a + b for a, b in zip(known, edge))
 
 
 def live_function_names() -> dict[int, str]:
@@ -154,25 +156,27 @@ def splice(stats: dict[PstatsKey, PstatsValue],
         gone_callers.pop(gone, None)
         weights = _shares({c: e[3] for c, e in gone_callers.items()})
         for key in list(table):
-            cc, nc, tt, ct, callers = table[key]
-            edge = callers.pop(gone, None)
+            edge = table[key][4].pop(gone, None)
             if edge is None:
                 continue
             if key[0] == "~":  # a C call the decorator made: not the script's
-                calls, primitive = nc - edge[0], cc - edge[1]
-                table[key] = (primitive, calls, tt - edge[2], ct - edge[3], callers)
-                if calls <= 0:
-                    del table[key]
+                _take_off(table, key, edge)
                 continue
             for caller, weight in weights.items():
-                scaled = tuple(type(x)(x * weight) for x in edge)
-                known = callers.get(caller)
-                callers[caller] = scaled if known is None else tuple(
-                    a + b for a, b in zip(known, scaled))
+                _add_edge(table[key][4], caller, tuple(type(x)(x * weight) for x in edge))
     for _, _, _, _, callers in table.values():  # edges from C functions that went
         for caller in [c for c in callers if c not in table and c[0] == "~"]:
             del callers[caller]
     return table
+
+
+def _take_off(table: dict[PstatsKey, PstatsValue], key: PstatsKey, edge: tuple[Any, ...]) -> None:
+    """Subtract one caller's calls from a C function's totals; drop it if none are left."""
+    cc, nc, tt, ct, callers = table[key]
+    if nc - edge[0] <= 0:
+        del table[key]
+    else:
+        table[key] = (cc - edge[1], nc - edge[0], tt - edge[2], ct - edge[3], callers)
 
 
 def _shares(values: dict[PstatsKey, float]) -> dict[PstatsKey, float]:

@@ -10,7 +10,6 @@ Only jobs that ended cleanly are remembered; `--force` ignores the cache.
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json

@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pkgutil  # noqa: F401  # runpy.run_path imports it: outside the capture, not in it
+import pkgutil  # noqa: F401  # pylint: disable=unused-import  # imported by runpy.run_path:
+# here, outside the capture, so that its import is not profiled as part of the script
 import runpy
 import signal
 import sys

@@ -15,6 +15,7 @@ FOREIGN = RESOURCES / "foreign"
 
 @pytest.fixture(name="foreign_run", scope="module")
 def fixture_foreign_run(tmp_path_factory):
+    """One report of every foreign script under every profiler."""
     out = tmp_path_factory.mktemp("foreign") / "reports"
     code = main(["run", str(FOREIGN), "--out", str(out), "--repeat", "1", "--timeout", "600"])
     return code, results.load(out / "latest" / "results.json")

@@ -63,6 +63,7 @@ KNOWN = textwrap.dedent("""\
 
 @pytest.fixture(name="known_script")
 def fixture_known_script(tmp_path):
+    """The script whose answers are known by construction."""
     path = tmp_path / "known.py"
     path.write_text(KNOWN)
     return path
@@ -70,6 +71,7 @@ def fixture_known_script(tmp_path):
 
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="dataclass(slots=True) needs 3.10")
 def test_qualified_stats_agree_with_pstats_and_keep_what_it_overwrites(known_script):
+    # pylint: disable=too-many-locals
     profile = cProfile.Profile()
     profile.enable()
     try:
@@ -85,7 +87,7 @@ def test_qualified_stats_agree_with_pstats_and_keep_what_it_overwrites(known_scr
     for key in ours:
         by_place.setdefault(key[:2], []).append(key)
     checked = 0
-    for (file, line, name), (cc, nc, tt, ct, _) in theirs.items():
+    for (file, line, name), (cc, nc, tt, ct, _) in list(theirs.items()):
         mine = [k for k in by_place.get((file, line), [])
                 if k[2].rsplit(".", 1)[-1] == name or file == "~"]
         if file == "~" or len(mine) != 1 or shared[(file, line, name)] > 1:
@@ -93,7 +95,8 @@ def test_qualified_stats_agree_with_pstats_and_keep_what_it_overwrites(known_scr
         assert ours[mine[0]][:4] == (cc, nc, tt, ct), mine[0]
         checked += 1
     assert checked >= 5
-    inits = {k[2]: ours[k][1] for k in ours if k[0] == "<string>" and k[2].endswith("__init__")}
+    inits = {k[2]: v[1] for k, v in ours.items()
+             if k[0] == "<string>" and k[2].endswith("__init__")}
     assert inits == {"Data.__init__": 1_000, "DataSlots.__init__": 3_000}
     assert theirs[("<string>", 2, "__init__")][1] in (1_000, 3_000)  # pstats keeps only one
     assert any(k[2] == "Base.area" for k in ours)  # the defining class, not type(self)
@@ -101,6 +104,7 @@ def test_qualified_stats_agree_with_pstats_and_keep_what_it_overwrites(known_scr
 
 def test_the_cprofile_table_is_pstats_of_the_same_prof_and_shares_stay_below_100(
         known_script, tmp_path):
+    # pylint: disable=too-many-locals
     out = tmp_path / "reports"
     assert main(["run", str(known_script), "--out", str(out), "--repeat", "1",
                  "--profilers", "cprofile,pyinstrument"]) == 0

@@ -61,6 +61,7 @@ class Text(HTMLParser):
 
 @pytest.fixture(name="report", scope="module")
 def fixture_report(tmp_path_factory):
+    """A benchmark script and a script with scenarios, reported with two profilers."""
     folder = tmp_path_factory.mktemp("sentences")
     shutil.copy(RESOURCES / "bench_cases.py", folder / "bench_cases.py")
     (folder / "sizes.py").write_text(SCENARIOS)
@@ -72,6 +73,7 @@ def fixture_report(tmp_path_factory):
 
 
 def page_text(run_dir, workload):
+    """The parsed text of a workload's page."""
     parser = Text()
     parser.feed((run_dir / f"{workload.name}.html").read_text())
     return parser
