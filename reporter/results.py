@@ -20,7 +20,8 @@ from typing import Any, Optional, TypeVar
 
 from reporter.errors import ReporterError
 
-FORMAT_VERSION = 1
+# 2: compact JSON, trees pruned to 0.1% with exact totals, full insights only where shown.
+FORMAT_VERSION = 2
 
 # Modes of a child that run no profiler: repeated unprofiled runs, benchmark timing and sizing.
 BARE = "bare"
@@ -488,8 +489,9 @@ class Run:
 
 
 def to_json(run: Run) -> str:
-    """Serialise a run with sorted keys so that two reports diff cleanly."""
-    return json.dumps(dataclasses.asdict(run), indent=1, sort_keys=True)
+    """Serialise a run compactly, with sorted keys so that two reports diff cleanly (after
+    `python -m json.tool`)."""
+    return json.dumps(dataclasses.asdict(run), separators=(",", ":"), sort_keys=True)
 
 
 def save(run: Run, path: Path) -> None:

@@ -17,6 +17,10 @@ OTHER = "[other]"
 # Deeper stacks are folded: unreadable in a graph, and they would make every recursive step
 # below (and the results file) recurse that deep too.
 MAX_DEPTH = 128
+# Frames under this share of a tree's total are folded into one "[other]" frame per parent, at
+# collect time: a tree is kept as big as it can be drawn and read, not as big as the capture.
+# Totals stay exact; the raw capture keeps everything.
+PRUNE_FRACTION = 1e-3
 
 
 def key(frame: Frame) -> tuple[str, str, int]:
@@ -59,15 +63,17 @@ def focus(tree: Frame, entry: FramePredicate, name: str) -> Frame:
 
     Several callees are joined under a synthetic root called `name`; without any entry frame,
     the tree is returned as it is. The entry frames' own time (a sample that caught runpy's
-    frame itself) stays in the root, so the root's total is the entry frames' total.
+    frame itself, as a trace function can make it) stays in the root, so the root's total is
+    the entry frames' total.
     """
     entries = topmost(tree, entry)
     if not entries:
         return tree
     roots = merge_siblings(c for e in entries for c in e.children)
     own = sum(e.self_value for e in entries)
-    if len(roots) == 1 and own <= 0:
-        return roots[0]
+    if len(roots) == 1:  # the script's <module>: the entry's own time is its top level's
+        (root,) = roots
+        return replace(root, value=root.value + own, self_value=root.self_value + own)
     total = sum(r.value for r in roots) + own
     return Frame(function=name, file="", line=0, value=total, self_value=own, children=roots)
 

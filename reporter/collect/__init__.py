@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 import signal
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,12 +39,34 @@ def collect(work: Path, run_id: str, complete: bool = True) -> Run:
             w.name, WorkloadResult(name=w.name, script=w.script, args=list(w.args), runs=[]))
         result.runs.append(collect_job(job, raw, work))
     for result in workloads.values():
+        keep_one_full_record(result)
         benched = [j for j in jobs if j.workload.name == result.name
                    and j.mode in (BENCH, BENCH_MEMORY)]
         if benched:
             result.benchmark = collect_benchmark(benched, raw, result)
     return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
                complete=complete)
+
+
+def keep_one_full_record(result: WorkloadResult) -> None:
+    """Full gc, pymalloc and object records only where the page shows them: the first clean
+    bare run and the first clean run of each scenario. The other repeats keep the figures
+    their comparisons need (peak RSS, gc counts), so no figure is stored many times over."""
+    shown: set[tuple[str, str]] = set()
+    for record in result.runs:
+        if record.insights is None:
+            continue
+        key = (record.mode, record.label)
+        if record.ok and key not in shown:
+            shown.add(key)
+        else:
+            record.insights = slim(record.insights)
+
+
+def slim(insights: MemoryInsights) -> MemoryInsights:
+    """The insights without their bulky parts: texts, tables and time series."""
+    return replace(insights, pymalloc_before=None, pymalloc_end=None, pymalloc_released=None,
+                   objects=[], collections=[], rss_samples=[], observations=[])
 
 
 def collect_benchmark(jobs: Sequence[Job], raw: Path,

@@ -110,7 +110,9 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
     stats = splice(stats, decorator_keys(stats))
     harness = harness_keys(stats)
     rows = [_row(k, v) for k, v in stats.items() if k not in harness]
-    tree = call_tree(stats, harness)
+    # In the tree, an imported module's `<module>` sits under the line that imported it.
+    importing = {k for k in stats if k[0].startswith("<frozen importlib")}
+    tree = call_tree(splice(stats, importing, drop_c_calls=False), harness)
     # What the harness called, or the largest cumulative time where a C function the script
     # shares with the harness (exec) ran a little outside it: no share over 100%. What the
     # rebuilt tree could not place stays in its root's own time, so graph and table agree.
@@ -138,11 +140,12 @@ def decorator_keys(stats: dict[PstatsKey, PstatsValue]) -> set[PstatsKey]:
     return {k for k in stats if is_decorator(k[0])}
 
 
-def splice(stats: dict[PstatsKey, PstatsValue],
-           removed: set[PstatsKey]) -> dict[PstatsKey, PstatsValue]:
+def splice(stats: dict[PstatsKey, PstatsValue], removed: set[PstatsKey],
+           drop_c_calls: bool = True) -> dict[PstatsKey, PstatsValue]:
     """The table without `removed`: each removed Python function's Python callees are
-    attached to its callers, and the C calls it made itself are taken off the C functions'
-    totals (a C function left with no call goes).
+    attached to its callers, and (with `drop_c_calls`) the C calls it made itself are taken
+    off the C functions' totals (a C function left with no call goes); without it, C callees
+    are attached to its callers too.
 
     A callee's edge from a removed function is shared among that function's callers in
     proportion to the cumulative time each spent calling it. The totals of the Python
@@ -159,7 +162,7 @@ def splice(stats: dict[PstatsKey, PstatsValue],
             edge = table[key][4].pop(gone, None)
             if edge is None:
                 continue
-            if key[0] == "~":  # a C call the decorator made: not the script's
+            if drop_c_calls and key[0] == "~":  # a C call the decorator made: not the script's
                 _take_off(table, key, edge)
                 continue
             for caller, weight in weights.items():
@@ -187,7 +190,7 @@ def _shares(values: dict[PstatsKey, float]) -> dict[PstatsKey, float]:
 
 
 def call_tree(stats: dict[PstatsKey, PstatsValue], harness: set[PstatsKey],
-              min_fraction: float = 1e-4) -> Frame:
+              min_fraction: float = frames.PRUNE_FRACTION) -> Frame:
     """Rebuild a call tree from caller→callee edges, as snakeviz does.
 
     Each function's callees are scaled by the share of its time that reached it along this

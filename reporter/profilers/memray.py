@@ -26,6 +26,7 @@ from reporter.results import (AllocationSite, CodeLocation, FlameGraph, MemoryPo
                               SizeBin)
 
 StackFrame = tuple[str, str, int]
+IMPORT_MACHINERY = "<frozen importlib"
 # Bytes allocated with none of the script's frames on the stack, named by who allocated them.
 NO_PYTHON_FRAME = ("[interpreter: no Python frame]", "", 0)
 LOADING_SCRIPT = ("[harness: reading and compiling the script]", "", 0)
@@ -129,9 +130,11 @@ def allocator_family(allocator: str) -> str:
 
 
 def user_stack(stack: Sequence[StackFrame]) -> tuple[StackFrame, ...]:
-    """The script's frames of a stack (innermost first), the profiling decorator's frames
-    spliced out; empty where the harness allocated."""
-    stack = [frame for frame in stack if not is_decorator(frame[1])]
+    """The script's frames of a stack (innermost first), the profiling decorator's frames and
+    the import machinery spliced out (an imported module's `<module>` sits under the line that
+    imported it); empty where the harness allocated."""
+    stack = [frame for frame in stack if not is_decorator(frame[1])
+             and not frame[1].startswith(IMPORT_MACHINERY)]
     for depth, (function, file, _) in enumerate(stack):
         if is_harness(file):
             return tuple(stack[:depth]) if runs_the_script(function, file) else ()
@@ -145,7 +148,7 @@ def outside_frame(stack: Sequence[StackFrame]) -> StackFrame:
     functions = {function for function, _, _ in stack}
     if functions & {"_get_code_from_file", "_get_main_module_details", "read_code"}:
         return LOADING_SCRIPT
-    if any(file.startswith("<frozen importlib") for _, file, _ in stack):
+    if any(file.startswith(IMPORT_MACHINERY) for _, file, _ in stack):
         return HARNESS_IMPORTS
     return HARNESS_FRAME
 
@@ -159,7 +162,8 @@ def memory_tree(records: Iterable[Allocations], measure: str) -> Any:
             stack.append((f"[{allocator_family(record.allocator)}]", "", 0))
             yield stack, float(record.bytes if measure == "bytes" else record.count)
 
-    return frames.from_stacks(frames.cap_depth(paths()), name="<script>")
+    tree = frames.from_stacks(frames.cap_depth(paths()), name="<script>")
+    return frames.prune(tree, frames.PRUNE_FRACTION)
 
 
 def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:

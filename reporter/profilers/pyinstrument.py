@@ -26,7 +26,7 @@ class PyinstrumentProfiler:
     name: ClassVar[str] = "pyinstrument"
     suffix: ClassVar[str] = ".pyisession"
     interval_s: float = 0.001
-    min_fraction: float = 1e-4
+    min_fraction: float = frames.PRUNE_FRACTION
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:

@@ -49,7 +49,7 @@ def render(run: Run, run_dir: Path) -> list[Path]:
     for workload in run.workloads:
         for key, graph in graphs_of(workload):
             pages[speedscope_name(workload, key)] = json.dumps(
-                speedscope(graph, f"{workload.name}: {graph.title}"))
+                speedscope(graph, f"{workload.name}: {graph.title}"), separators=(",", ":"))
     written = []
     for name, text in pages.items():
         write_atomic(run_dir / name, text)

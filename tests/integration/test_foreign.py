@@ -18,11 +18,11 @@ def fixture_foreign_run(tmp_path_factory):
     """One report of every foreign script under every profiler."""
     out = tmp_path_factory.mktemp("foreign") / "reports"
     code = main(["run", str(FOREIGN), "--out", str(out), "--repeat", "1", "--timeout", "600"])
-    return code, results.load(out / "latest" / "results.json")
+    return code, results.load(out / "latest" / "results.json"), (out / "latest").resolve()
 
 
 def test_every_foreign_script_runs_cleanly_in_every_mode(foreign_run):
-    code, run = foreign_run
+    code, run, _ = foreign_run
     names = {w.name for w in run.workloads}
     assert names == {p.stem for p in FOREIGN.glob("*.py")}
     failed = [(w.name, r.mode, r.reason) for w in run.workloads for r in w.runs if not r.ok]
@@ -30,7 +30,7 @@ def test_every_foreign_script_runs_cleanly_in_every_mode(foreign_run):
 
 
 def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
-    _, run = foreign_run
+    _, run, _ = foreign_run
     for workload in run.workloads:
         for record in workload.profiled:
             for graph in record.graphs:
@@ -43,3 +43,12 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
             if record.memray:
                 peak = next(g for g in record.graphs if g.name == "memory-peak").tree
                 assert peak.value == pytest.approx(record.memray.peak_bytes, rel=0.01)
+
+
+def test_the_report_stays_within_its_size_budgets(foreign_run):
+    _, _, run_dir = foreign_run
+    # Trees are pruned to what can be drawn (0.1% of the total) at collect time, so sizes
+    # follow what is shown, not the size of the capture.
+    assert (run_dir / "results.json").stat().st_size < 10 * 1024 * 1024
+    for page in run_dir.glob("*.html"):
+        assert page.stat().st_size < 1024 * 1024, page.name

@@ -50,7 +50,7 @@ def test_single_sample_has_zero_spread():
     assert stats.relative_iqr == 0.0
 
 
-@pytest.mark.parametrize("version", [0, 2, None, "1"])
+@pytest.mark.parametrize("version", [0, 1, 3, None, "2"])
 def test_other_format_versions_are_refused_by_name(tmp_path, version):
     data = json.loads(results.to_json(sample_run()))
     data["format_version"] = version
