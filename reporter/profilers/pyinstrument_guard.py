@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import types
 from collections import deque
 from collections.abc import Iterator
@@ -74,6 +75,7 @@ class GuardedSampler(stack_sampler.StackSampler):
         self.largest_interval = 0.0
         self.backoffs = 0
         self.condensed_samples = 0
+        self.smoothed_cost = 0.0
 
     def _start_sampling(self, interval: float, use_timing_thread: bool) -> None:
         if not self.base_interval:
@@ -86,18 +88,25 @@ class GuardedSampler(stack_sampler.StackSampler):
             super()._sample(frame, event, arg)
             return
         began = self._timer()
+        cpu = time.thread_time()
         stack = capped_call_stack(frame, event, arg)
         if ELIDED in stack:
             self.condensed_samples += 1
         for subscriber in self.subscribers:
             subscriber.target(stack, began - self.last_profile_time, subscriber.async_state)
         self.last_profile_time = began
-        self._pace(self._timer() - began)
+        self._pace(time.thread_time() - cpu)
 
     def _pace(self, cost: float) -> None:
-        """Keep sampling under BUDGET of the time; restarting the hook counts from now."""
+        """Keep sampling under BUDGET of the time; restarting the hook counts from now.
+
+        The cost is this thread's CPU time in the sampler (a process descheduled by a busy
+        machine is not a costly sample), smoothed over the last few samples so that one
+        slow sample (a gc pass inside it) does not slow the sampling down.
+        """
+        self.smoothed_cost = 0.75 * self.smoothed_cost + 0.25 * cost
         current = self.current_sampling_interval or self.base_interval
-        wanted = max(self.base_interval, cost / BUDGET)
+        wanted = max(self.base_interval, self.smoothed_cost / BUDGET)
         if wanted > current * 1.25 or (current > self.base_interval and wanted < current / 2):
             if wanted > current:
                 self.backoffs += 1

@@ -139,7 +139,7 @@ def test_ten_thousand_frames_deep_finish_under_pyinstrument(tmp_path):
     (record,) = workload.profiled
     assert record.ok
     assert_condensed_recursion(record.pyinstrument)
-    assert "deep-stack guard acted" in (out / "latest" / "deep.html").read_text()
+    assert "sampling guard acted" in (out / "latest" / "deep.html").read_text()
 
 
 def test_every_page_still_renders(bad_run):
