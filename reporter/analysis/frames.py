@@ -72,7 +72,7 @@ def focus(tree: Frame, entry: FramePredicate, name: str) -> Frame:
     roots = merge_siblings(c for e in entries for c in e.children)
     own = sum(e.self_value for e in entries)
     if len(roots) == 1:  # the script's <module>: the entry's own time is its top level's
-        (root,) = roots
+        root = roots[0]
         return replace(root, value=root.value + own, self_value=root.self_value + own)
     total = sum(r.value for r in roots) + own
     return Frame(function=name, file="", line=0, value=total, self_value=own, children=roots)

@@ -63,9 +63,9 @@ def keep_one_full_record(result: WorkloadResult) -> None:
             record.insights = slim(record.insights)
 
 
-def slim(insights: MemoryInsights) -> MemoryInsights:
+def slim(full: MemoryInsights) -> MemoryInsights:
     """The insights without their bulky parts: texts, tables and time series."""
-    return replace(insights, pymalloc_before=None, pymalloc_end=None, pymalloc_released=None,
+    return replace(full, pymalloc_before=None, pymalloc_end=None, pymalloc_released=None,
                    objects=[], collections=[], rss_samples=[], observations=[])
 
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyperformance
+import pyperformance  # pylint: disable=import-error  # installed by `nox -s bench` only
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOSEN = ("bm_json_dumps", "bm_logging", "bm_decimal_factorial", "bm_deepcopy",
@@ -73,9 +73,9 @@ def run_by_hand(commands: list[list[str]]) -> tuple[float, float]:
     """Wall seconds of the commands in turn, and the largest peak RSS (MiB) among them."""
     start, largest = time.perf_counter(), 0.0
     for command in commands:
-        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(child.pid, 0)
+        with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) as child:
+            _, _, usage = os.wait4(child.pid, 0)  # Popen's own wait then finds it reaped
         largest = max(largest, usage.ru_maxrss / 1024)
     return time.perf_counter() - start, largest
 

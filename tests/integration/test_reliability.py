@@ -193,9 +193,10 @@ def test_a_damaged_results_file_leaves_the_other_workloads(tmp_path, capsys):
 def reporter_process(*args, cwd):
     """`python -m reporter ...` in the background, with Ctrl-C's default action even when the
     suite itself was started in the background of a shell (which ignores SIGINT there)."""
+    # pylint: disable-next=subprocess-popen-preexec-fn
     return subprocess.Popen([sys.executable, "-m", "reporter", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_default_sigint)  # pylint: disable=subprocess-popen-preexec-fn
+                            preexec_fn=_default_sigint)
 
 
 def _default_sigint():
