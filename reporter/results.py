@@ -85,6 +85,10 @@ class CProfileSummary:
     by_cumulative: list[FunctionStat]
     by_own: list[FunctionStat]
     graphs: list[FlameGraph] = field(default_factory=list)
+    # Functions whose own time exceeds their cumulative time in cProfile's own figures: since
+    # 3.12 one cProfile records every thread's calls into one profile, and threads that
+    # interleave calls of the same function confuse its accounting.
+    inconsistent: int = 0
 
 
 @dataclass

@@ -119,6 +119,7 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
     total = max([tree.value, *(r.cumulative_s for r in rows)])
     tree = replace(tree, value=total, self_value=tree.self_value + total - tree.value)
     return CProfileSummary(
+        inconsistent=sum(r.own_s > r.cumulative_s * (1 + 1e-9) + 1e-9 for r in rows),
         total_calls=sum(r.calls for r in rows),
         primitive_calls=sum(r.primitive_calls for r in rows),
         total_s=total,

@@ -3,6 +3,8 @@ ends cleanly, and every tree and table keeps its invariants."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from reporter import results
@@ -39,7 +41,10 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
                 summary = record.cprofile
                 for row in [*summary.by_cumulative, *summary.by_own]:
                     assert row.cumulative_s <= summary.total_s * (1 + 1e-9), row.function
-                    assert row.own_s <= row.cumulative_s * (1 + 1e-9) + 1e-9, row.function
+                    if summary.inconsistent:  # cProfile's own figures, flagged on the page
+                        assert sys.version_info >= (3, 12)  # threads in one profile
+                    else:
+                        assert row.own_s <= row.cumulative_s * (1 + 1e-9) + 1e-9, row.function
             if record.memray:
                 peak = next(g for g in record.graphs if g.name == "memory-peak").tree
                 assert peak.value == pytest.approx(record.memray.peak_bytes, rel=0.01)
