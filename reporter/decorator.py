@@ -164,10 +164,13 @@ class ProfiledFunction:
 
     def _start(self, counts: ThreadCounts) -> Optional[cProfile.Profile]:
         """This thread's profile, enabled and marked active; None if the call only counts."""
-        if _COUNT_ONLY or other_profiler() is not None:  # checked first without the lock:
-            counts.unprofiled += 1                       # counting stays cheap
+        if _ACTIVE.profile is not None:  # ours, in this thread (or, since 3.12, in another)
+            counts.nested += 1
             return None
-        with _STARTING:
+        if _COUNT_ONLY:  # a timing run: count only, and cheaply
+            counts.unprofiled += 1
+            return None
+        with _STARTING:  # ours is started and marked active in one step, so this sees both
             if _ACTIVE.profile is not None:
                 counts.nested += 1
                 return None
