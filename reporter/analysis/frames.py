@@ -123,23 +123,28 @@ def size(tree: Frame) -> int:
 Location = tuple[str, str, int]
 
 
-def from_stacks(samples: Iterable[tuple[Iterable[Location], float]], name: str) -> Frame:
-    """Build a tree from (stack from the root down, value) pairs, under a root called `name`."""
+def from_stacks(samples: Iterable[tuple[Iterable[Location], float]], name: str,
+                min_fraction: float = 0.0) -> Frame:
+    """Build a tree from (stack from the root down, value) pairs, under a root called `name`;
+    `prune(tree, min_fraction)` on the way, without making the frames it would fold."""
     # A dict per node while building keeps insertion linear in the total stack length.
     root: dict[str, Any] = {"children": {}, "value": 0.0, "self": 0.0}
     for stack, value in samples:
         node = root
         node["value"] += value
         for location in stack:
-            node = node["children"].setdefault(
-                location, {"children": {}, "value": 0.0, "self": 0.0})
+            children = node["children"]
+            node = children.get(location)
+            if node is None:
+                node = children[location] = {"children": {}, "value": 0.0, "self": 0.0}
             node["value"] += value
         node["self"] += value
-    return _freeze((name, "", 0), root)
+    return _freeze((name, "", 0), root, root["value"] * min_fraction)
 
 
-def _freeze(location: Location, root: dict[str, Any]) -> Frame:
-    """Turn the building dicts into Frames without recursion (stacks can be thousands deep)."""
+def _freeze(location: Location, root: dict[str, Any], threshold: float) -> Frame:
+    """Turn the building dicts into Frames without recursion (stacks can be thousands deep);
+    children under `threshold` become one "[other]" frame per parent, as `prune` makes."""
     def make(loc: Location, node: dict[str, Any]) -> Frame:
         return Frame(function=loc[0], file=loc[1], line=loc[2], value=node["value"],
                      self_value=node["self"])
@@ -148,10 +153,17 @@ def _freeze(location: Location, root: dict[str, Any]) -> Frame:
     pending = [(top, root)]
     while pending:
         frame, node = pending.pop()
+        small, rest = 0, 0.0
         for loc, child in node["children"].items():
+            if child["value"] < threshold:
+                small, rest = small + 1, rest + child["value"]
+                continue
             built = make(loc, child)
             frame.children.append(built)
             pending.append((built, child))
+        if small:
+            frame.children.append(Frame(function=f"{OTHER} {small} smaller", file="", line=0,
+                                        value=rest, self_value=rest))
     return top
 
 

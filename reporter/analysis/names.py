@@ -70,8 +70,15 @@ def _definitions(file: str) -> tuple[_Definition, ...]:
     return tuple(found)
 
 
+# Definitions are statements, and only statements (and the bodies of `except` and `case`)
+# hold statements: expressions are never walked, which is most of a file's nodes.
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def _walk(node: ast.AST, prefix: str, found: list[_Definition]) -> None:
     for child in ast.iter_child_nodes(node):
+        if not isinstance(child, _HOLDS_STATEMENTS):
+            continue
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qualname = prefix + child.name
             first = min([child.lineno, *(d.lineno for d in child.decorator_list)])

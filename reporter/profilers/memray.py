@@ -8,6 +8,7 @@ over millions of records per view (see the README's figures).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import Any, ClassVar
 
 import memray
 
-from reporter.analysis import frames, names
+from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
 from reporter.harness import is_decorator
 from reporter.profilers.base import is_harness, register, runs_the_script
@@ -37,7 +38,6 @@ OUTSIDE_NOTE = ("Bracketed frames at the top are bytes allocated with none of th
                 "live until the end), modules the harness imported, the harness's own work, or "
                 "the interpreter with no Python frame at all. They are drawn apart so they never "
                 "hide the script's own frames.")
-MAX_TIMELINE_POINTS = 400
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,11 @@ class Allocations:
     bytes: int
     count: int
     allocator: str
+
+    @functools.cached_property
+    def user(self) -> tuple[StackFrame, ...]:
+        """The script's frames of the stack, worked out once for every view that needs it."""
+        return user_stack(self.stack)
 
 
 class MemrayProfiler:
@@ -82,12 +87,28 @@ class MemrayProfiler:
 
 
 def _records(records: Iterable[Any]) -> Iterator[Allocations]:
-    """memray's records, each frame named by its qualified name (memray keeps only co_name)."""
+    """memray's records, each frame named by its qualified name (memray keeps only co_name).
+
+    Stacks repeat the same frames thousands of times: each is named once and shared.
+    """
+    named = _NamedFrames()
+    allocators: dict[int, str] = {}
     for record in records:
-        stack = tuple((names.qualify(file, line, function), file, line)
-                      for function, file, line in record.stack_trace())
-        yield Allocations(stack, record.size, record.n_allocations,
-                          memray.AllocatorType(record.allocator).name)
+        stack = tuple(map(named.__getitem__, record.stack_trace()))
+        allocator = allocators.get(record.allocator)
+        if allocator is None:
+            allocator = allocators[record.allocator] = memray.AllocatorType(
+                record.allocator).name
+        yield Allocations(stack, record.size, record.n_allocations, allocator)
+
+
+class _NamedFrames(dict):  # type: ignore[type-arg]
+    """memray's (function, file, line) -> the same frame with its qualified name, made once."""
+
+    def __missing__(self, frame: tuple[str, str, int]) -> StackFrame:
+        function, file, line = frame
+        named = self[frame] = (names.qualify(file, line, function), file, line)
+        return named
 
 
 def summarize_records(peak: int, at_peak: Sequence[Allocations], leaked: Sequence[Allocations],
@@ -133,12 +154,25 @@ def user_stack(stack: Sequence[StackFrame]) -> tuple[StackFrame, ...]:
     """The script's frames of a stack (innermost first), the profiling decorator's frames and
     the import machinery spliced out (an imported module's `<module>` sits under the line that
     imported it); empty where the harness allocated."""
-    stack = [frame for frame in stack if not is_decorator(frame[1])
-             and not frame[1].startswith(IMPORT_MACHINERY)]
-    for depth, (function, file, _) in enumerate(stack):
-        if is_harness(file):
-            return tuple(stack[:depth]) if runs_the_script(function, file) else ()
-    return tuple(stack)
+    kept = []
+    for frame in stack:
+        kind = _kind(frame[1])
+        if kind is _SCRIPT:
+            kept.append(frame)
+        elif kind is _HARNESS:
+            return tuple(kept) if runs_the_script(frame[0], frame[1]) else ()
+    return tuple(kept)
+
+
+_SCRIPT, _SPLICED, _HARNESS = "script", "spliced", "harness"
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(file: str) -> str:
+    """Whose a frame is, by its file: asked for every frame of every record, so remembered."""
+    if is_decorator(file) or file.startswith(IMPORT_MACHINERY):
+        return _SPLICED  # their callees join their callers
+    return _HARNESS if is_harness(file) else _SCRIPT
 
 
 def outside_frame(stack: Sequence[StackFrame]) -> StackFrame:
@@ -158,12 +192,12 @@ def memory_tree(records: Iterable[Allocations], measure: str) -> Any:
     what the script did not allocate goes under bracketed frames of their own."""
     def paths() -> Iterator[tuple[list[StackFrame], float]]:
         for record in records:
-            stack = list(reversed(user_stack(record.stack))) or [outside_frame(record.stack)]
+            stack = list(reversed(record.user)) or [outside_frame(record.stack)]
             stack.append((f"[{allocator_family(record.allocator)}]", "", 0))
             yield stack, float(record.bytes if measure == "bytes" else record.count)
 
-    tree = frames.from_stacks(frames.cap_depth(paths()), name="<script>")
-    return frames.prune(tree, frames.PRUNE_FRACTION)
+    return frames.from_stacks(frames.cap_depth(paths()), name="<script>",
+                              min_fraction=frames.PRUNE_FRACTION)
 
 
 def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:
@@ -171,7 +205,7 @@ def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:
     by_line: dict[StackFrame, AllocationSite] = {}
     allocators: dict[StackFrame, set[str]] = defaultdict(set)
     for record in records:
-        stack = user_stack(record.stack)
+        stack = record.user
         if not stack:
             continue  # made by the harness itself (compiling the script), not by the user
         where = stack[0]
@@ -187,21 +221,14 @@ def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:
     return sorted(by_line.values(), key=lambda s: -s.bytes)[:top]
 
 
-def timeline(snapshots: Sequence[Any], most: int = MAX_TIMELINE_POINTS) -> list[MemoryPoint]:
-    """Memory snapshots as seconds since the first, thinned to at most `most` points.
-
-    Thinning keeps each bucket's highest heap sample, so the peak is never thinned away.
-    """
+def timeline(snapshots: Sequence[Any], most: int = series.MOST_POINTS) -> list[MemoryPoint]:
+    """Memory snapshots as seconds since the first, thinned to at most `most` points that
+    keep the highest heap sample of their stretch (the peak is never thinned away)."""
     if not snapshots:
         return []
     start = snapshots[0].time
-    step = math.ceil(len(snapshots) / most)
-    points = []
-    for i in range(0, len(snapshots), step):
-        bucket = snapshots[i:i + step]
-        best = max(bucket, key=lambda s: s.heap)
-        points.append(MemoryPoint((best.time - start) / 1000, best.rss, best.heap))
-    return points
+    return [MemoryPoint((s.time - start) / 1000, s.rss, s.heap)
+            for s in series.keep_peaks(snapshots, lambda s: s.heap, most)]
 
 
 def size_histogram(records: Iterable[Allocations]) -> list[SizeBin]:
