@@ -275,13 +275,15 @@ class GcGeneration:
 
 @dataclass
 class GcCollection:
-    """One collection: when it started (s from the script's start) and what it found."""
+    """One collection, or several close in time: when it started (s from the script's start)
+    and what it found."""
 
     start_s: float
     duration_s: float
     generation: int
     collected: int
     uncollectable: int
+    count: int = 1  # collections merged into this one for drawing (see gcstats.thin)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from reporter.results import GcCollection, GcGeneration, TypeCount
@@ -45,14 +46,25 @@ def type_growth(before: dict[str, Any], after: dict[str, Any], top: int = 20) ->
     return rows[:top]
 
 
-def thin(points: Sequence[GcCollection], most: int) -> list[GcCollection]:
-    """At most `most` collections for drawing, keeping every older-generation one."""
-    if len(points) <= most:
-        return list(points)
-    old = [p for p in points if p.generation > 0]
-    young = [p for p in points if p.generation == 0]
-    step = max(len(young) // max(most - len(old), 1), 1)
-    return sorted(old + young[::step], key=lambda p: p.start_s)[:most]
+def thin(points: Sequence[GcCollection], buckets: int = 200) -> list[GcCollection]:
+    """Collections merged per generation into `buckets` equal slices of time, for drawing.
+
+    A dot per slice and generation is all a chart can show, and it keeps the results the same
+    size however long the script ran; each merged dot keeps its count, its summed pause and
+    objects, and the start of its first collection.
+    """
+    span = max((p.start_s for p in points), default=0.0) or 1.0
+    merged: dict[tuple[int, int], GcCollection] = {}
+    for point in points:
+        slot = (point.generation, min(int(point.start_s / span * buckets), buckets - 1))
+        known = merged.get(slot)
+        merged[slot] = point if known is None else replace(
+            known, duration_s=known.duration_s + point.duration_s,
+            collected=known.collected + point.collected,
+            uncollectable=known.uncollectable + point.uncollectable,
+            count=known.count + point.count)
+    return sorted((replace(p, start_s=round(p.start_s, 4), duration_s=round(p.duration_s, 7))
+                   for p in merged.values()), key=lambda p: (p.start_s, p.generation))
 
 
 def describe_collector(version: Sequence[int], threshold: Sequence[int], enabled: bool) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from reporter import results
-from reporter.analysis import bench, gcstats, pymalloc
+from reporter.analysis import bench, gcstats, pymalloc, series
 from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
@@ -184,7 +184,7 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
             bool(data.get("gc_enabled_before", True))),
         generations=gcstats.generations(events, data.get("gc_threshold", []),
                                         int(data.get("gc_generations", gcstats.GENERATIONS))),
-        collections=gcstats.thin(events, 2000),
+        collections=gcstats.thin(events),
         collections_dropped=int(data.get("gc_events_dropped", 0)),
         collected_after_release=int(data.get("collected_after_release", 0)),
         pymalloc_before=pymalloc.parse_or_none(data.get("mallocstats_before")),
@@ -192,7 +192,9 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
         pymalloc_released=pymalloc.parse_or_none(data.get("mallocstats_released")),
         objects=gcstats.type_growth(data.get("objects_before", {}), data.get("objects_end", {})),
         max_rss_bytes=int(data.get("max_rss_kib", 0)) * 1024,
-        rss_samples=[[round(float(t) - start, 4), float(v)] for t, v in rss if float(t) >= start],
+        rss_samples=series.keep_peaks(
+            [[round(float(t) - start, 4), float(v)] for t, v in rss if float(t) >= start],
+            lambda sample: sample[1]),
         observations=[Observation(str(name), value)
                       for name, value in data.get("observations", [])],
         modules_before=int(data.get("modules_before", 0)),

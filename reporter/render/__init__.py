@@ -293,4 +293,12 @@ def gc_timeline(events: list[GcCollection], duration: float,
     duration = max(duration, max((e.start_s for e in events), default=0.0), 1e-9)
     return [{"x": round(width * e.start_s / duration, 1), "y": 14 + 22 * e.generation,
              "r": round(min(2 + math.log10(1 + e.collected) * 1.5, 9), 1),
-             "generation": e.generation} for e in events]
+             "generation": e.generation, "title": _gc_dot_title(e)} for e in events]
+
+
+def _gc_dot_title(event: GcCollection) -> str:
+    """What a dot stands for, on hover."""
+    what = "1 collection" if event.count == 1 else f"{event.count:,} collections"
+    return (f"generation {event.generation}: {what} from {seconds(event.start_s)}, "
+            f"{event.collected:,} objects freed, {seconds(event.duration_s)} inside "
+            f"the gc")

@@ -135,7 +135,7 @@ def growth(folder: Path) -> None:
     print("cost as the work doubles (workloads/cycles.py ROUNDS, one timing run):")
     print(f"  {'work':>5} {'wall':>8} {'reporter RSS':>13} {'largest page':>13} "
           f"{'results.json':>13}")
-    for factor in (1, 2, 4, 8):
+    for factor in (1, 2, 4, 8, 16):
         out = folder / f"growth-{factor}"
         wall, own = reporter("run", str(ROOT / "workloads" / "cycles.py"), "--out", str(out),
                              "--repeat", "1", "--bench-processes", "0", "--force", "--",

@@ -27,12 +27,21 @@ def test_type_growth_puts_the_biggest_growth_first():
     assert growth == [("Node", 500), ("list", 3), ("dict", 2)]
 
 
-def test_thin_keeps_every_old_generation_collection():
-    events = [GcCollection(i / 100, 0.0, 0, 0, 0) for i in range(1000)]
-    events.append(GcCollection(5.0, 0.0, 2, 9, 0))
+def test_thin_merges_collections_per_slice_of_time_and_keeps_their_totals():
+    events = [GcCollection(i / 100, 0.001, 0, 2, 0) for i in range(1000)]
+    events.append(GcCollection(5.0, 0.5, 2, 9, 1))
     thinned = gcstats.thin(events, 50)
-    assert len(thinned) <= 51 and any(e.generation == 2 for e in thinned)
-    assert gcstats.thin(events[:10], 50) == events[:10]
+    assert len(thinned) <= 51 and [e.generation for e in thinned].count(2) == 1
+    assert sum(e.count for e in thinned) == 1001
+    assert sum(e.collected for e in thinned) == 2009
+    assert abs(sum(e.duration_s for e in thinned) - 1.5) < 1e-9
+    assert [e.start_s for e in thinned] == sorted(e.start_s for e in thinned)
+    # few collections, each in its own slice: unchanged
+    few = sorted(events[::100], key=lambda e: (e.start_s, e.generation))
+    assert gcstats.thin(few, 50) == few
+    # ten times the work, the same size
+    longer = [GcCollection(i / 100, 0.001, 0, 2, 0) for i in range(10_000)]
+    assert len(gcstats.thin(longer, 50)) == 50
 
 
 def test_insights_from_a_probe_record():
