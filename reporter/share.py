@@ -4,9 +4,11 @@ A report names files by absolute path: the student's home folder, the interprete
 temporary folders. Redaction rewrites every string of the results model (function tables,
 trees, exception messages, stderr tails, the environment) so that paths inside the project
 become relative and the others neutral (`~/`, `<python>/`, `<site-packages>/`, `<tmp>/`).
-The bundle holds the redacted pages, results and speedscope files, and the raw captures that
-can be rewritten the same way (`.prof`, pyinstrument sessions, text); memray captures hold
-paths in a binary format we do not rewrite, so they stay out, and their links with them.
+The bundle holds the redacted pages, results and (pruned) speedscope files, the `.prof` files
+for snakeviz and the children's text output, all rewritten the same way. Full captures stay out,
+and their links with them: memray's hold paths in a binary format we do not rewrite, and a
+pyinstrument session is every sample (megabytes for a short script) where the page and its
+speedscope export already carry what can be drawn.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from reporter.results import Run
 
 Redactor = Callable[[str], str]
 _ABSOLUTE = re.compile(r"(?<![\w.<>~:/-])/(?:[^\s'\"<>():,;|*?\[\]{}]+/)*[^\s'\"<>():,;|*?\[\]{}]*")
-UNSHAREABLE = (".bin",)  # memray captures: binary, full of absolute paths
+UNSHAREABLE = (".bin", ".pyisession")  # full captures: memray's binary, pyinstrument's samples
 
 
 def redactor(project: Optional[Path] = None) -> Redactor:
@@ -123,7 +125,7 @@ def bundle(run_dir: Path, destination: Optional[Path] = None,
 
 
 def _shareable(path: Path, redact: Redactor) -> Optional[bytes]:
-    """A raw file's bytes with paths redacted, or None where it cannot be (memray captures)."""
+    """A raw file's bytes with paths redacted, or None for the full captures left out."""
     if path.name.endswith(UNSHAREABLE):
         return None
     raw = path.read_bytes()
@@ -132,7 +134,7 @@ def _shareable(path: Path, redact: Redactor) -> Optional[bytes]:
             return marshal.dumps(_map(marshal.loads(raw), redact))
         except (EOFError, ValueError, TypeError) as exc:
             raise ReporterError(f"{path}: not a readable pstats file ({exc})") from exc
-    if path.suffix in (".json", ".pyisession"):
+    if path.suffix == ".json":
         try:
             return json.dumps(_map(json.loads(raw), redact)).encode()
         except ValueError:

@@ -269,7 +269,10 @@ def test_a_shared_bundle_holds_no_machine_paths(tmp_path):
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
         assert f"{run_dir.name}/index.html" in names and f"{run_dir.name}/tiny.html" in names
-        assert not [n for n in names if n.endswith(".bin")]
+        # full captures stay home; snakeviz's .prof and the pruned speedscope exports travel
+        assert not [n for n in names if n.endswith((".bin", ".pyisession"))]
+        assert [n for n in names if n.endswith(".prof")]
+        assert [n for n in names if "/speedscope/" in n]
         for name in names:
             data = archive.read(name)
             for secret in secrets:
