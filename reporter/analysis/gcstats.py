@@ -46,7 +46,7 @@ def type_growth(before: dict[str, Any], after: dict[str, Any], top: int = 20) ->
     return rows[:top]
 
 
-def thin(points: Sequence[GcCollection], buckets: int = 200) -> list[GcCollection]:
+def thin(points: Sequence[GcCollection], buckets: int = 120) -> list[GcCollection]:
     """Collections merged per generation into `buckets` equal slices of time, for drawing.
 
     A dot per slice and generation is all a chart can show, and it keeps the results the same
