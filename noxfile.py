@@ -62,7 +62,7 @@ def compare(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks that print ratios (never run by the tests): memray path, render, page loads,
-    the deep-stack guard, real scripts' report sizes and costs."""
+    the deep-stack guard, real scripts' report sizes and costs, the benchmark's verdicts."""
     # pyperformance ships public benchmark scripts to measure real scripts with; only here.
     session.install(".", "playwright", "pyperformance", "pyperf")
     session.run("python", "-m", "reporter", "bench", "workloads/class_variants.py")
@@ -70,3 +70,4 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "tests.bench.bench_harness")
     session.run("python", "-m", "tests.bench.bench_deep")
     session.run("python", "-m", "tests.bench.bench_scale")
+    session.run("python", "-m", "tests.bench.bench_verdicts")

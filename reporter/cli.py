@@ -61,8 +61,7 @@ class RunCommand:
                                  "timing runs always run alone")
         parser.add_argument("--force", action="store_true",
                             help="run everything again, even what an earlier run can give")
-        parser.add_argument("--bench-processes", type=int, default=5, metavar="N",
-                            help="fresh processes timing the CASES a script declares (default: 5)")
+        _bench_effort(parser, "--bench-processes", "--bench-budget")
 
     def run(self, args: argparse.Namespace) -> int:
         """Run, collect, render, then publish the report folder."""
@@ -72,9 +71,10 @@ class RunCommand:
         work = store.new_run_dir(args.out)
         jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0),
                            max(args.bench_processes, 0))
-        limits = runner.Limits(args.timeout, args.memory_limit)
+        limits = runner.Limits(args.timeout, args.memory_limit,
+                               args.bench_budget / max(args.bench_processes, 1))
         runner.save_plan(work / "raw", jobs, limits)
-        cache = None if args.force else Cache(args.out, args.memory_limit)
+        cache = None if args.force else Cache(args.out, args.memory_limit, limits.bench_s)
         scheduler = runner.Scheduler(work / "raw", limits, args.jobs, cache,
                                      store.run_id_of(work))
         clock = [time.perf_counter()]
@@ -217,8 +217,7 @@ class BenchCommand:
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         """Arguments of `reporter bench`."""
         parser.add_argument("script", metavar="SCRIPT", help="a script that declares CASES")
-        parser.add_argument("--processes", type=int, default=5, metavar="N",
-                            help="fresh timing processes whose values are pooled (default: 5)")
+        _bench_effort(parser, "--processes", "--budget")
         parser.add_argument("--timeout", type=_positive, default=600.0, metavar="SECONDS")
 
     def run(self, args: argparse.Namespace) -> int:
@@ -226,11 +225,12 @@ class BenchCommand:
         workload = runner.discover([args.script], args.script_args)[0]
         if not declares_cases(Path(workload.script)):
             raise ReporterError(f"{args.script} declares no CASES (see reporter.benchmark)")
-        jobs = runner.plan([workload], [], 0, max(args.processes, 1))
+        jobs = runner.plan([workload], [], 0, max(args.bench_processes, 1))
         with tempfile.TemporaryDirectory() as scratch:
             work = Path(scratch)
             (work / "raw").mkdir()
-            limits = runner.Limits(args.timeout)
+            limits = runner.Limits(args.timeout, 0,
+                                   args.bench_budget / max(args.bench_processes, 1))
             runner.save_plan(work / "raw", jobs, limits)
             runner.run_jobs(jobs, work / "raw", limits)
             (result,) = collect.collect(work, "bench").workloads
@@ -239,6 +239,19 @@ class BenchCommand:
         if result.benchmark:
             print(benchmark_table(result.benchmark))
         return 1 if result.failed or not result.benchmark else 0
+
+
+def _bench_effort(parser: argparse.ArgumentParser, processes: str, budget: str) -> None:
+    """The benchmark's processes and time budget, under the names each command uses."""
+    parser.add_argument(processes, dest="bench_processes", type=int,
+                        default=runner.DEFAULT_BENCH_PROCESSES, metavar="N",
+                        help="fresh processes timing the CASES a script declares, pooled "
+                             f"(default: {runner.DEFAULT_BENCH_PROCESSES})")
+    parser.add_argument(budget, dest="bench_budget", type=_positive,
+                        default=runner.DEFAULT_BENCH_BUDGET_S, metavar="SECONDS",
+                        help="seconds of timing rounds in all, shared by the processes; an "
+                             "operation stops early once its verdicts are settled "
+                             f"(default: {runner.DEFAULT_BENCH_BUDGET_S:g})")
 
 
 @contextlib.contextmanager

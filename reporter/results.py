@@ -352,7 +352,13 @@ class DecoratedFunction:
 
 @dataclass
 class CaseTiming:
-    """One benchmark case: seconds per execution, pooled over every timing process."""
+    """One benchmark case: seconds per execution, pooled over every timing process.
+
+    `values_s` are seconds per statement as measured (the statement written `unroll` times in
+    the timed loop, so the loop's cost is shared among them); `net_values_s` have the same
+    round's empty loop subtracted; `ratios` are each round's net time over the baseline
+    variant's net time in that round (paired: measured side by side): the verdict's data.
+    """
 
     variant: str
     operation: str
@@ -361,6 +367,15 @@ class CaseTiming:
     loops: int
     values_s: list[float]
     processes: int
+    net_values_s: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    unroll: int = 1  # times the statement was written in the timed loop's body
+    runs: list[int] = field(default_factory=list)  # values from each process, in order
+
+    @property
+    def net_stats(self) -> Optional[TimingStats]:
+        """Median and spread of the net values."""
+        return TimingStats(self.net_values_s) if self.net_values_s else None
 
     @property
     def stats(self) -> Optional[TimingStats]:
@@ -407,6 +422,12 @@ class Benchmark:
     gc_enabled: bool
     pymalloc_alignment: int = 0
     pymalloc_threshold: int = 0
+    loop_s: dict[str, float] = field(default_factory=dict)  # the empty loop, per operation
+    rounds: dict[str, int] = field(default_factory=dict)  # rounds per operation, all processes
+    budget_s: float = 0.0  # seconds of rounds each process could spend
+    spent_s: float = 0.0  # seconds the processes spent on rounds, in all
+    confidence: float = 0.95  # each interval's level (family-wise 95% over all comparisons)
+    min_rounds: int = 0  # rounds every process made before a comparison could leave
 
 
 @dataclass

@@ -7,37 +7,58 @@ A case is compared with the baseline variant's case of the same operation throug
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Optional
 
 from reporter.analysis import pymalloc
-from reporter.analysis.verdict import (FASTER, SAME, SLOWER, UNDECIDED, UNSUPPORTED, WORDS,
-                                       Verdict, compare_samples, unsupported)
+from reporter.analysis.verdict import (CONFIDENCE, FASTER, SAME, SLOWER, UNDECIDED,
+                                       UNSUPPORTED, WORDS, Verdict, compare_samples,
+                                       paired_verdict, unsupported)
 from reporter.errors import reads
 from reporter.results import Benchmark, CaseTiming, InstanceMemory, from_data
 
 
 @reads("benchmark results")
 def merge(timings: Iterable[dict[str, Any]], memory: Optional[dict[str, Any]]) -> Benchmark:
-    """Pool the values of every timing process per case; attach the memory measurements."""
-    pooled: dict[tuple[str, str], CaseTiming] = {}
-    processes = 0
+    """Pool every timing process's rounds per case; attach the memory measurements."""
+    pooled = Benchmark(cases=[], memory=[], gc_enabled=True, budget_s=0.0, spent_s=0.0)
+    loops: dict[str, list[float]] = {}
     for result in timings:
-        processes += 1
-        for measured in result.get("cases", []):
-            key = (str(measured["variant"]), str(measured["operation"]))
-            known = pooled.get(key)
-            if known is None:
-                pooled[key] = from_data(CaseTiming, {**measured, "processes": 1}, "case")
-            else:
-                known.values_s.extend(float(v) for v in measured["values_s"])
-                known.processes += 1
-    instances = [from_data(InstanceMemory, m, "instance")
-                 for m in (memory or {}).get("instances", [])]
+        _pool(pooled, result)
+        for empty in result.get("empty", []):
+            loops.setdefault(str(empty["operation"]), []).extend(
+                float(v) for v in empty["values_s"])
+    pooled.loop_s = {op: statistics.median(v) for op, v in loops.items() if v}
+    pooled.memory = [from_data(InstanceMemory, m, "instance")
+                     for m in (memory or {}).get("instances", [])]
     stats = pymalloc.parse_or_none((memory or {}).get("mallocstats"))
-    return Benchmark(cases=list(pooled.values()), memory=instances, gc_enabled=True,
-                     pymalloc_alignment=stats.alignment if stats else 0,
-                     pymalloc_threshold=stats.threshold if stats else 0)
+    if stats:
+        pooled.pymalloc_alignment, pooled.pymalloc_threshold = stats.alignment, stats.threshold
+    return pooled
+
+
+def _pool(pooled: Benchmark, result: dict[str, Any]) -> None:
+    """Add one timing process's cases, rounds and effort to what is pooled so far."""
+    for measured in result.get("cases", []):
+        found = from_data(CaseTiming, {**measured, "processes": 1}, "case")
+        known = case(pooled, found.variant, found.operation)
+        if known is None:
+            known = replace(found, processes=0, values_s=[], net_values_s=[], ratios=[],
+                            runs=[])
+            pooled.cases.append(known)
+        known.values_s.extend(found.values_s)
+        known.net_values_s.extend(found.net_values_s)
+        known.ratios.extend(found.ratios)
+        known.runs.append(len(found.values_s))
+        known.processes += 1
+    for operation, count in result.get("rounds", {}).items():
+        pooled.rounds[str(operation)] = pooled.rounds.get(str(operation), 0) + int(count)
+    pooled.budget_s = float(result.get("budget_s", pooled.budget_s))
+    pooled.spent_s += float(result.get("spent_s", 0.0))
+    pooled.confidence = float(result.get("confidence", CONFIDENCE))
+    pooled.min_rounds = int(result.get("min_rounds", pooled.min_rounds))
 
 
 def variants(bench: Benchmark) -> list[str]:
@@ -57,7 +78,10 @@ def case(bench: Benchmark, variant: str, operation: str) -> Optional[CaseTiming]
 
 
 def ratio(bench: Benchmark, timing: CaseTiming) -> Optional[float]:
-    """Median time over the baseline variant's median for the same operation."""
+    """This case against the baseline variant's for the same operation: the median of the
+    paired net ratios, or (for results without them) the ratio of raw medians."""
+    if timing.ratios:
+        return statistics.median(timing.ratios)
     base = case(bench, variants(bench)[0], timing.operation)
     if not (base and base.stats and timing.stats and base.stats.median):
         return None
@@ -129,7 +153,9 @@ def verdict(bench: Benchmark, timing: CaseTiming) -> Optional[Verdict]:
     base = case(bench, variants(bench)[0], timing.operation)
     if base is None:
         return None
-    if not base.values_s or not timing.values_s:
+    if timing.ratios:
+        return paired_verdict(timing.ratios, bench.confidence)
+    if not base.values_s or not timing.values_s or timing is base:
         return Verdict(UNDECIDED)
     return compare_samples(base.values_s, timing.values_s)
 

@@ -13,6 +13,7 @@ Benchmarks, scenarios and `compare` all use `decide`, so a sentence means the sa
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ WORDS = (FASTER, SLOWER, SAME, UNDECIDED, UNSUPPORTED)
 BAND = 0.02
 CONFIDENCE = 0.95
 RESAMPLES = 2_000
+MIN_PAIRED = 10  # paired ratios below which no interval is given
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,13 @@ class Verdict:
         """The word with its ratio and interval, as the pages print it."""
         if self.ratio is None or self.low is None or self.high is None:
             return self.word
-        return (f"{self.word} ({self.ratio:.2f}×, {self.confidence:.0%} interval "
+        return (f"{self.word} ({self.ratio:.2f}×, {level(self.confidence)} interval "
                 f"{self.low:.2f}–{self.high:.2f}×)")
+
+
+def level(confidence: float) -> str:
+    """A confidence level as people write it: 95%, 99.7%."""
+    return f"{100 * confidence:.3g}%"
 
 
 def decide(ratio: Optional[float], low: Optional[float], high: Optional[float],
@@ -98,6 +105,43 @@ def ratio_of_medians(base: Sequence[float], new: Sequence[float],
         if b:
             ratios.append(n / b)
     return (point, *_percentiles(ratios, confidence))
+
+
+def pseudo_median_interval(values: Sequence[float], confidence: float = CONFIDENCE
+                           ) -> tuple[Optional[float], Optional[float], Optional[float]]:
+    """The Hodges-Lehmann estimate (the median of all pairwise means) with the interval of
+    the Wilcoxon signed-rank test: distribution-free for a symmetric spread, and about as
+    tight as a mean's interval on normal data while robust to outliers. None where there are
+    too few values (under 10) for the interval to mean anything."""
+    n = len(values)
+    if n < MIN_PAIRED:
+        return None, None, None
+    walsh = sorted((values[i] + values[j]) / 2 for i in range(n) for j in range(i, n))
+    z = statistics.NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    half = n * (n + 1) / 4
+    spread = math.sqrt(n * (n + 1) * (2 * n + 1) / 24)
+    k = max(int(math.floor(half - z * spread)), 0)
+    return statistics.median(walsh), walsh[k], walsh[len(walsh) - 1 - k]
+
+
+def paired_verdict(ratios: Sequence[float], confidence: float = CONFIDENCE,
+                   band: float = BAND) -> Verdict:
+    """The verdict on paired ratios (each one variant over the baseline, measured side by
+    side in one round): the Hodges-Lehmann center of their logarithms with its signed-rank
+    interval, back on the ratio scale. Logarithms make a slow spell on either side of a pair
+    count alike (2x and 0.5x are equally far from 1)."""
+    logs = [math.log(r) for r in ratios if r > 0]
+    point, low, high = pseudo_median_interval(logs, confidence)
+    if point is None or low is None or high is None:
+        return decide(None, None, None, band=band, confidence=confidence)
+    return decide(math.exp(point), math.exp(low), math.exp(high), band=band,
+                  confidence=confidence)
+
+
+def family_confidence(comparisons: int, confidence: float = CONFIDENCE) -> float:
+    """Each interval's level when `comparisons` are made at once (Bonferroni), so that all of
+    them hold together with `confidence`."""
+    return 1 - (1 - confidence) / max(comparisons, 1)
 
 
 def compare_samples(base: Sequence[float], new: Sequence[float], band: float = BAND,

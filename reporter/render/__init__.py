@@ -24,13 +24,14 @@ from markupsafe import Markup
 from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import prune, walk
 from reporter.profilers import PROFILERS
-from reporter.render.export import flame_data, speedscope
-from reporter.render.views import scenario_rows, scenario_sentences
+from reporter.render.export import flame_data, pyperf_suite, speedscope
+from reporter.render.views import benchmark_view, ratio_marks, scenario_rows, scenario_sentences
 from reporter.results import (Benchmark, FlameGraph, Frame, GcCollection, MemoryPoint, Run,
                               WorkloadResult, write_atomic)
 
 STATIC_TREE_FRACTION = 0.005
 SPEEDSCOPE_DIR = "speedscope"
+PYPERF_DIR = "pyperf"
 STATUS_LABELS = {
     "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
     "timeout": "timed out", "not-run": "not run", "memory": "memory limit",
@@ -42,9 +43,14 @@ def render(run: Run, run_dir: Path) -> list[Path]:
     """Write index.html and one page per workload into `run_dir`; return the pages written."""
     env = environment()
     pages = {"index.html": env.get_template("index.html.j2").render(run=run)}
+    python = run.environment.python.split()[0] if run.environment.python else ""
     for workload in run.workloads:
+        suite = pyperf_name(workload) if workload.benchmark else None
         pages[page_name(workload)] = env.get_template("workload.html.j2").render(
-            run=run, workload=workload)
+            run=run, workload=workload, pyperf_link=suite)
+        if workload.benchmark and suite:
+            (run_dir / PYPERF_DIR).mkdir(exist_ok=True)
+            pages[suite] = json.dumps(pyperf_suite(workload.benchmark, python))
     (run_dir / SPEEDSCOPE_DIR).mkdir(exist_ok=True)
     for workload in run.workloads:
         for key, graph in graphs_of(workload):
@@ -89,6 +95,11 @@ def speedscope_name(workload: WorkloadResult, key: str) -> str:
     return f"{SPEEDSCOPE_DIR}/{_safe(workload.name)}.{_safe(key)}.speedscope.json"
 
 
+def pyperf_name(workload: WorkloadResult) -> str:
+    """Where a benchmark's pyperf suite goes, relative to the report folder."""
+    return f"{PYPERF_DIR}/{_safe(workload.name)}.pyperf.json"
+
+
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
@@ -112,6 +123,7 @@ def environment() -> jinja2.Environment:
                        bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
                        gc_timeline=gc_timeline, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
+                       benchmark_view=benchmark_view, ratio_marks=ratio_marks,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 
@@ -240,12 +252,13 @@ def bars(result: Benchmark, operation: Optional[str] = None,
     else:
         rows = []
         for timing in result.cases:
-            if timing.operation == operation and timing.stats is not None:
-                q1, q3 = timing.stats.quartiles
+            stats = timing.net_stats or timing.stats  # net of the loop, where measured so
+            if timing.operation == operation and stats is not None:
+                q1, q3 = stats.quartiles
                 found = bench.verdict(result, timing)
                 undecided = found is not None and not found.decided \
                     and timing.variant != bench.variants(result)[0]
-                rows.append((timing.variant, timing.stats.median, q1, q3, undecided))
+                rows.append((timing.variant, stats.median, max(q1, 0.0), q3, undecided))
     top = max((r[3] or r[1] for r in rows), default=0) or 1
     return [{"label": label, "value": value, "wide": flag,
              "width": round(width * value / top, 1),

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any, Optional
 
 from reporter.analysis.frames import stacks, walk
-from reporter.results import FlameGraph
+from reporter.results import Benchmark, FlameGraph
 
 SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 SPEEDSCOPE_UNITS = {"seconds": "seconds", "bytes": "bytes", "allocations": "none"}
@@ -67,6 +67,33 @@ def speedscope(graph: FlameGraph, name: str) -> dict[str, Any]:
             "weights": weights,
         }],
     }
+
+
+def pyperf_suite(result: Benchmark, python: str) -> dict[str, Any]:
+    """The benchmark's values as a pyperf suite (format 1.0): one benchmark per case and per
+    operation's empty loop, one pyperf run per timing process, values in seconds per statement
+    (pyperf's `inner_loops` is how many times the statement was written in the loop)."""
+    benchmarks = []
+    for case in result.cases:
+        if not case.values_s:
+            continue
+        benchmarks.append(_pyperf_benchmark(f"{case.variant}: {case.operation}", case.values_s,
+                                            case.runs, case.loops, case.unroll))
+    return {"version": "1.0",
+            "metadata": {"unit": "second", "python_version": python,
+                         "description": "reporter: variants timed side by side in rounds"},
+            "benchmarks": benchmarks}
+
+
+def _pyperf_benchmark(name: str, values: list[float], runs: list[int], loops: int,
+                      unroll: int) -> dict[str, Any]:
+    runs = runs if sum(runs) == len(values) and all(runs) else [len(values)]
+    split, start = [], 0
+    for count in runs:
+        split.append({"values": values[start:start + count]})
+        start += count
+    return {"metadata": {"name": name, "loops": max(loops, 1), "inner_loops": max(unroll, 1)},
+            "runs": split}
 
 
 def _round(value: float) -> float:

@@ -1,10 +1,18 @@
 """What runs inside a benchmark child: a script's declared cases, timed or sized, unprofiled.
 
-Timing (`--timing`): each case is calibrated like `timeit.Timer.autorange` (the loop count grows
-until one value takes `--min-time`), warmed up, then timed `--values` times. The runner starts
-several such processes; their values are pooled. The gc stays enabled, as in real code, and is
-recorded. Memory (`--memory`, its own process so tracemalloc never slows a timing): each case
-marked `creates` is evaluated `--instances` times under tracemalloc.
+Timing (`--timing`) measures comparisons as comparisons. The variants of one operation are
+timed side by side, in rounds: each round times every variant once, and the empty statement
+(`pass`, the cost of the timing loop itself), in an order that rotates from round to round.
+So drift (another process, the CPU's clock, the caches) falls on neighbours alike, and each
+variant's ratio to the baseline is taken within its round, from net times (the empty loop's
+time subtracted). Each value is one loop calibrated like `timeit.Timer.autorange`; a warm-up
+round comes first. Rounds go on while an operation's ratios are still undecided, up to
+`--budget` seconds for the process; an operation whose verdicts are all settled stops early.
+The runner starts several such processes (fresh interpreters, as pyperf does) and pools them.
+The gc stays enabled, as in real code, and is recorded.
+
+Memory (`--memory`, its own process so tracemalloc never slows a timing): each case marked
+`creates` is evaluated `--instances` times under tracemalloc.
 
     python -m reporter.run.bench_child (--timing | --memory) --out PATH --metrics PATH -- SCRIPT
 """
@@ -21,9 +29,11 @@ import time
 import timeit
 import tracemalloc
 from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
+from reporter.analysis import verdict
 from reporter.benchmark import CASES_NAME, Case, normalise
 from reporter.results import COUNT_ONLY_ENV
 from reporter.run.probes import limit_memory, malloc_stats
@@ -49,10 +59,12 @@ def main(argv: Optional[list[str]] = None) -> int:
             result["mallocstats"] = malloc_stats()
         else:
             loops = calibrated(args.loops_from) if args.loops_from else {}
-            result = {"gc_enabled": True, "cases": [
-                time_case(c, namespace, args.values, args.warmups, args.min_time,
-                          loops.get((c.variant, c.operation), 0))
-                for c in cases if c.timed]}
+            earlier = earlier_ratios(args.earlier)
+            result = {"gc_enabled": True, "budget_s": args.budget, "min_rounds": args.min_rounds,
+                      **time_cases([c for c in cases if c.timed], namespace, loops,
+                                   Effort(args.budget, args.min_rounds, args.min_time,
+                                          args.comparisons, earlier),
+                                   baseline=cases[0].variant if cases else "")}
         Path(args.out).write_text(json.dumps(result), encoding="utf-8")
         return 0
     except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -73,12 +85,18 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--out", required=True)
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--memory-limit", type=int, default=0)
-    parser.add_argument("--values", type=int, default=3)
-    parser.add_argument("--warmups", type=int, default=1)
-    parser.add_argument("--min-time", type=float, default=0.02)
+    parser.add_argument("--budget", type=float, default=2.5,
+                        help="seconds of timing rounds at most (calibration not counted)")
+    parser.add_argument("--min-rounds", type=int, default=6)
+    parser.add_argument("--min-time", type=float, default=0.005)
+    parser.add_argument("--comparisons", type=int, default=0,
+                        help="comparisons judged at once, for the intervals' level (0: count)")
     parser.add_argument("--instances", type=int, default=10_000)
     parser.add_argument("--loops-from", default="",
                         help="results of an earlier timing process: reuse its loop counts")
+    parser.add_argument("--earlier", action="append", default=[],
+                        help="results of an earlier timing process: its ratios count towards "
+                             "deciding which comparisons still need rounds")
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)
@@ -95,23 +113,168 @@ def probe(case: Case, namespace: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def time_case(case: Case, namespace: dict[str, Any], values: int, warmups: int,
-              min_time: float, loops: int = 0) -> dict[str, Any]:
-    """Seconds per execution of the statement: `values` calibrated loops after warm-ups.
+EMPTY = "pass"  # the statement whose time is the timing loop's own
+# A statement is written this many times in the timed loop's body (where it can run that many
+# times in a row), so the loop's own cost is spread thin: about 6 ns per iteration here, most
+# of a 8 ns attribute read, but a few percent of twenty reads.
+UNROLL = 20
+CHECK_EVERY = 3  # rounds between looks at which comparisons are decided (each look costs)
 
-    `loops` from an earlier process's calibration skips calibrating again (as pyperf's
-    workers do); 0 calibrates here.
+
+@dataclass
+class Effort:
+    """How long a timing process measures, and when an operation may stop early."""
+
+    budget_s: float
+    min_rounds: int
+    min_time: float
+    comparisons: int = 0  # 0: count them from the cases
+    earlier: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # their ratios
+
+
+@dataclass
+class _Timed:
+    """One timer being measured: a case, or an operation's empty statement."""
+
+    case: Optional[Case]
+    timer: timeit.Timer
+    loops: int
+    unroll: int = 1  # times the statement is written in the loop's body
+    values: dict[int, float] = field(default_factory=dict)  # round -> s per loop iteration
+
+    def net(self, empty: _Timed) -> dict[int, float]:
+        """Seconds per statement in each round, that round's empty loop subtracted."""
+        return {r: (v - empty.values[r]) / self.unroll for r, v in self.values.items()}
+
+    def time_round(self, number: int) -> None:
+        """One value: seconds per iteration of the calibrated loop."""
+        self.values[number] = self.timer.timeit(self.loops) / self.loops
+
+
+def time_cases(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[str, str], int],
+               effort: Effort, baseline: str = "") -> dict[str, Any]:
+    """Every operation's variants timed in rotating rounds beside its empty statement.
+
+    Returns the cases (seconds per statement as measured in its unrolled loop, net seconds with
+    the same round's empty loop subtracted, and each round's ratio of net times to the
+    baseline variant's), the empty loop's seconds per iteration, and the rounds each operation
+    took.
     """
-    record: dict[str, Any] = {"variant": case.variant, "operation": case.operation}
-    error = probe(case, namespace)
-    if error:
-        return {**record, "supported": False, "reason": error, "loops": 0, "values_s": []}
-    timer = timeit.Timer(case.stmt, GC_ON + case.setup, globals=dict(namespace))
-    number = loops or calibrate(timer, min_time)
-    for _ in range(warmups):
-        timer.timeit(number)
-    samples = [timer.timeit(number) / number for _ in range(values)]
-    return {**record, "supported": True, "reason": "", "loops": number, "values_s": samples}
+    baseline = baseline or (cases[0].variant if cases else "")
+    groups, unsupported = _timers(cases, namespace, loops, effort.min_time)
+    confidence = verdict.family_confidence(
+        effort.comparisons or _comparisons(groups, baseline))
+    started = time.perf_counter()
+    rounds = _measure(groups, baseline, effort, confidence)
+    spent = time.perf_counter() - started
+    records = [_record(case, groups.get(case.operation, []), unsupported.get(case), baseline)
+               for case in cases]
+    empties = [{"operation": op, "loops": g[0].loops, "values_s": list(g[0].values.values())}
+               for op, g in groups.items()]
+    return {"cases": records, "empty": empties, "rounds": rounds, "confidence": confidence,
+            "spent_s": spent}
+
+
+def _record(case: Case, group: list[_Timed], error: Optional[str],
+            baseline: str) -> dict[str, Any]:
+    """What one case measured, or why it could not be."""
+    record: dict[str, Any] = {"variant": case.variant, "operation": case.operation,
+                              "supported": error is None, "reason": error or "", "loops": 0,
+                              "values_s": [], "net_values_s": [], "ratios": []}
+    timed = next((t for t in group if t.case == case), None)
+    if timed is not None:
+        empty, base = group[0], _baseline(group, baseline)
+        record.update(loops=timed.loops, unroll=timed.unroll,
+                      values_s=[v / timed.unroll for v in timed.values.values()],
+                      net_values_s=list(timed.net(empty).values()))
+        if base is not None and base is not timed:
+            record["ratios"] = _ratios(timed, base, empty)
+    return record
+
+
+def _timers(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[str, str], int],
+            min_time: float) -> tuple[dict[str, list[_Timed]], dict[Case, str]]:
+    """Calibrated timers per operation, its empty statement first; the cases that raise."""
+    groups: dict[str, list[_Timed]] = {}
+    unsupported: dict[Case, str] = {}
+    for case in cases:
+        error = probe(case, namespace)
+        if error:
+            unsupported[case] = error
+            continue
+        unroll = UNROLL if probe(unrolled(case), namespace) is None else 1
+        timer = timeit.Timer(unrolled(case, unroll).stmt, GC_ON + case.setup,
+                             globals=dict(namespace))
+        group = groups.setdefault(case.operation, [])
+        if not group:  # the operation's empty statement, measured the same way beside it
+            empty = timeit.Timer(EMPTY, GC_ON, globals=dict(namespace))
+            group.append(_Timed(None, empty, loops.get(("", case.operation))
+                                or calibrate(empty, min_time)))
+        group.append(_Timed(case, timer, loops.get((case.variant, case.operation))
+                            or calibrate(timer, min_time), unroll))
+    return groups, unsupported
+
+
+def _baseline(group: list[_Timed], baseline: str) -> Optional[_Timed]:
+    return next((t for t in group if t.case and t.case.variant == baseline), None)
+
+
+def _comparisons(groups: dict[str, list[_Timed]], baseline: str) -> int:
+    """Non-baseline cases that have a baseline to be compared with."""
+    return sum(len(g) - 2 for g in groups.values() if _baseline(g, baseline) is not None)
+
+
+def _ratios(timed: _Timed, base: _Timed, empty: _Timed) -> list[float]:
+    """Each round's net time over the baseline's net time of the same round; rounds where the
+    baseline's net time is not above zero (lost in the loop's noise) give no ratio."""
+    mine, theirs = timed.net(empty), base.net(empty)
+    return [v / theirs[r] for r, v in mine.items() if theirs.get(r, 0) > 0]
+
+
+def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
+             confidence: float) -> dict[str, int]:
+    """Rounds until every comparison is decided or the budget is spent; rounds per operation.
+
+    After the minimum rounds, a variant whose comparison is decided (from its ratios here and
+    those of the earlier processes) leaves the rounds; an operation with none left stops.
+    """
+    for group in groups.values():  # warm-up round, not kept
+        for timed in group:
+            timed.timer.timeit(timed.loops)
+    active = {op: list(group) for op, group in groups.items()}
+    rounds = dict.fromkeys(groups, 0)
+    started = time.perf_counter()
+    number = 0
+    while active and time.perf_counter() - started < effort.budget_s:
+        for operation, timers in active.items():
+            turn = number % len(timers)
+            for timed in timers[turn:] + timers[:turn]:
+                timed.time_round(number)
+            rounds[operation] += 1
+        number += 1
+        if number >= effort.min_rounds and (number - effort.min_rounds) % CHECK_EVERY == 0:
+            active = {op: left for op, timers in active.items()
+                      if (left := _unsettled(timers, baseline, confidence, effort.earlier))}
+    return rounds
+
+
+def _unsettled(timers: list[_Timed], baseline: str, confidence: float,
+               earlier: dict[tuple[str, str], list[float]]) -> list[_Timed]:
+    """The timers an operation still needs: its empty loop, its baseline and each variant
+    whose comparison is not decided yet; none once every comparison is."""
+    empty, base = timers[0], _baseline(timers, baseline)
+    if base is None:
+        return []  # nothing to compare: its minimum rounds give its times
+    open_ = [t for t in timers[1:] if t is not base and t.case is not None
+             and not verdict.paired_verdict(
+                 earlier.get((t.case.variant, t.case.operation), [])
+                 + _ratios(t, base, empty), confidence).decided]
+    return [empty, base, *open_] if open_ else []
+
+
+def unrolled(case: Case, times: int = UNROLL) -> Case:
+    """The case with its statement written `times` times over, one after another."""
+    return replace(case, stmt="\n".join([case.stmt] * times))
 
 
 def calibrate(timer: timeit.Timer, min_time: float) -> int:
@@ -125,12 +288,28 @@ def calibrate(timer: timeit.Timer, min_time: float) -> int:
         loops *= 10
 
 
+def earlier_ratios(paths: list[str]) -> dict[tuple[str, str], list[float]]:
+    """Every earlier timing process's paired ratios per case; unreadable files add nothing."""
+    found: dict[tuple[str, str], list[float]] = {}
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            for case in data["cases"]:
+                found.setdefault((case["variant"], case["operation"]), []).extend(
+                    float(r) for r in case.get("ratios", []))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
 def calibrated(path: str) -> dict[tuple[str, str], int]:
     """Loops per case from an earlier timing process's results; {} if there are none."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {(c["variant"], c["operation"]): int(c["loops"]) for c in data["cases"]
-                if c.get("loops")}
+        found = {(c["variant"], c["operation"]): int(c["loops"]) for c in data["cases"]
+                 if c.get("loops")}
+        found.update({("", e["operation"]): int(e["loops"]) for e in data.get("empty", [])})
+        return found
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

@@ -1,10 +1,10 @@
 """Incremental runs: a job whose inputs have not changed reuses what an earlier run made.
 
-A job's inputs are: the script and the project files it imports (found by reading its imports),
-its arguments, its mode, the memory limit, the interpreter, the reporter's own code and the
-profilers' versions. Their hash names an entry in `<out>/.cache/`, which says which report
-folder holds that job's files. Reusing copies (hard-links) those files into the new run and
-tells the collector where the earlier summary is, so nothing is profiled or read again.
+A job's inputs are: the script and the project files it imports (found by reading its imports), its
+arguments, its mode, the memory limit and the benchmark's budget, the interpreter, the reporter's
+own code and the profilers' versions. Their hash names an entry in `<out>/.cache/`, which says
+which report folder holds that job's files. Reusing copies (hard-links) those files into the new
+run and tells the collector where the earlier summary is, so nothing is profiled or read again.
 Only jobs that ended cleanly are remembered; `--force` ignores the cache.
 """
 
@@ -32,10 +32,11 @@ PACKAGES = ("pyinstrument", "memray")
 class Cache:
     """Entries under `<out>/.cache/`, one small JSON file per job key."""
 
-    def __init__(self, out: Path, memory_limit: int = 0) -> None:
+    def __init__(self, out: Path, memory_limit: int = 0, bench_s: float = 0.0) -> None:
         self.folder = out / CACHE
         self.out = out
         self.memory_limit = memory_limit
+        self.bench_s = bench_s
 
     def key(self, job: Any) -> str:
         """The hash of everything that decides what the job (a runner.Job) produces."""
@@ -43,6 +44,7 @@ class Cache:
         inputs = {
             "mode": job.mode, "repeat": job.repeat, "label": job.label,
             "args": [*job.workload.args, *job.extra_args], "memory_limit": self.memory_limit,
+            "bench_s": self.bench_s,
             "files": {str(p): _digest(p) for p in sorted(project_files(Path(script)))},
             "python": sys.version, "platform": platform.platform(),
             "reporter": _reporter_digest(), "packages": package_versions(PACKAGES),

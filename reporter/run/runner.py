@@ -34,14 +34,20 @@ BENCH_SUFFIX = ".bench.json"
 RSS_INTERVAL_S = 0.01
 MAX_RSS_SAMPLES = 2_000
 TERMINATE_GRACE_S = 3.0
+# The benchmark's default effort: about what a whole class_variants benchmark took before its
+# rounds were adaptive (14 s for five processes on a 2-core machine).
+DEFAULT_BENCH_PROCESSES = 5
+DEFAULT_BENCH_BUDGET_S = 10.0
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one child may use: seconds before it is stopped, bytes of address space (0: any)."""
+    """What one child may use: seconds before it is stopped, bytes of address space (0: any),
+    and the seconds a benchmark process may spend on timing rounds."""
 
     timeout: float
     memory: int = 0
+    bench_s: float = DEFAULT_BENCH_BUDGET_S / DEFAULT_BENCH_PROCESSES
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,8 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
             tuple(j.get("extra_args", ())))
         for j in data["jobs"]
     ]
-    return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)))
+    return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)),
+                        float(data.get("bench_s", Limits(0).bench_s)))
 
 
 def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
@@ -157,10 +164,14 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
               "--", job.workload.script, *job.workload.args, *job.extra_args]
     if job.mode in (BENCH, BENCH_MEMORY):
         kind = "--timing" if job.mode == BENCH else "--memory"
-        # The first timing process calibrates; the others reuse its loop counts.
-        first = Job(job.workload, BENCH, 1).artifact(raw_dir) if job.repeat > 1 else None
+        # The first timing process calibrates; the others reuse its loop counts, and each
+        # one leaves out of its rounds what the earlier ones (with its own) already decided.
+        earlier = [str(Job(job.workload, BENCH, i).artifact(raw_dir))
+                   for i in range(1, job.repeat)] if job.mode == BENCH else []
         return [sys.executable, "-m", "reporter.run.bench_child", kind, "--out", artifact,
-                *(["--loops-from", str(first)] if first else []), *common]
+                "--budget", str(limits.bench_s),
+                *(["--loops-from", earlier[0]] if earlier else []),
+                *(arg for path in earlier for arg in ("--earlier", path)), *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
             "--artifact", artifact, *common]
 

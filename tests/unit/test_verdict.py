@@ -1,5 +1,7 @@
 """The one rule behind every comparison: numbers that must give each word."""
 
+import statistics
+
 import pytest
 
 from reporter.analysis import verdict
@@ -38,3 +40,30 @@ def test_the_description_names_the_interval():
     assert text == "slower (3.11×, 95% interval 2.95–3.20×)"
     assert verdict.unsupported().describe() == "not supported"
     assert verdict.decide(1.0, 0.99, 1.0).css == "verdict-the-same"
+
+
+def test_the_signed_rank_interval_matches_the_textbook():
+    # Hollander & Wolfe's example values: the Hodges-Lehmann estimate and, at 95% with the
+    # normal approximation, the Walsh averages of ranks K+1 and M-K (K = 25 for n = 15, the
+    # critical value of the signed-rank table).
+    values = [float(v) for v in (-3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 18)]
+    walsh = sorted((values[i] + values[j]) / 2 for i in range(15) for j in range(i, 15))
+    point, low, high = verdict.pseudo_median_interval(values, 0.95)
+    assert point == pytest.approx(statistics.median(walsh))
+    assert (low, high) == (walsh[25], walsh[len(walsh) - 26])
+    assert low < point < high
+    assert verdict.pseudo_median_interval(values[:9], 0.95) == (None, None, None)
+
+
+def test_paired_ratios_give_the_words_through_their_interval():
+    assert verdict.paired_verdict([0.5 + i / 1000 for i in range(50)]).word == verdict.FASTER
+    assert verdict.paired_verdict([1.0 + (i % 5 - 2) / 1000 for i in range(50)]).word == \
+        verdict.SAME
+    assert verdict.paired_verdict([0.9 + i / 250 for i in range(50)]).word == verdict.UNDECIDED
+    assert verdict.paired_verdict([1.0, 1.1]).word == verdict.UNDECIDED
+
+
+def test_many_comparisons_widen_each_interval_bonferroni():
+    assert verdict.family_confidence(1) == 0.95
+    assert abs(verdict.family_confidence(20) - 0.9975) < 1e-12
+    assert verdict.level(0.9975) == "99.8%" and verdict.level(0.95) == "95%"

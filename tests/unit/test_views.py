@@ -1,7 +1,13 @@
 """View models on hand-made results: the rows and sentences a section prints."""
 
-from reporter.render.views import scenario_rows, scenario_sentences
-from reporter.results import SCENARIO, RunRecord, WorkloadResult
+import json
+
+import pytest
+
+from reporter.analysis import verdict
+from reporter.render.export import pyperf_suite
+from reporter.render.views import benchmark_view, ratio_marks, scenario_rows, scenario_sentences
+from reporter.results import SCENARIO, Benchmark, CaseTiming, RunRecord, WorkloadResult
 
 
 def scenario(label, repeat, wall, status="ok"):
@@ -31,3 +37,53 @@ def test_scenarios_are_pooled_and_judged_against_the_first():
     assert "peak RSS undecided (fewer than 3 clean runs on a side)" in sentences[0]
     assert "wall time undecided" in sentences[2]
     assert not scenario_sentences(rows[:1])
+
+
+def _benchmark():
+    """Two variants of one operation, paired ratios about 2, and a variant with no baseline."""
+    base = CaseTiming("plain", "loop", True, "", 1000, [3e-8] * 12, 2,
+                      net_values_s=[2e-8] * 12, unroll=20, runs=[6, 6])
+    twice = CaseTiming("twice", "loop", True, "", 1000, [5e-8] * 12, 2,
+                       net_values_s=[4e-8] * 12, ratios=[2.0 + i / 1000 for i in range(12)],
+                       unroll=20, runs=[6, 6])
+    alone = CaseTiming("twice", "solo", True, "", 1000, [1e-8] * 6, 1, runs=[6])
+    frozen = CaseTiming("frozen", "loop", False, "AttributeError: no", 0, [], 0)
+    return Benchmark(cases=[base, twice, alone, frozen], memory=[], gc_enabled=True,
+                     loop_s={"loop": 1e-8}, rounds={"loop": 12, "solo": 6}, budget_s=2.0,
+                     spent_s=3.5, confidence=verdict.family_confidence(1), min_rounds=6)
+
+
+def test_the_benchmark_view_works_out_each_verdict_once():
+    view = benchmark_view(_benchmark())
+    assert view.baseline == "plain" and view.comparisons == 1 and view.level == "95%"
+    rows = {(r.variant, r.operation): r for r in view.rows}
+    assert rows[("plain", "loop")].baseline and rows[("plain", "loop")].verdict is None
+    found = rows[("twice", "loop")].verdict
+    assert found.word == verdict.SLOWER and 2.0 < found.ratio < 2.02
+    assert rows[("twice", "loop")].net_s == 4e-8 and rows[("twice", "loop")].loop_s == 1e-8
+    assert rows[("twice", "solo")].verdict is None  # no plain case to compare with
+    assert not rows[("frozen", "loop")].supported
+    assert view.unroll == 20 and view.processes == 2
+
+
+def test_ratio_marks_put_one_and_the_interval_on_a_log_scale():
+    view = benchmark_view(_benchmark())
+    marks, ticks = ratio_marks(view, "loop", width=400)
+    (mark,) = marks
+    positions = dict((label, x) for x, label in ticks)
+    assert positions["1×"] < positions["2×"] <= mark.x <= mark.high
+    assert mark.low <= mark.x and 0 <= mark.low and mark.high <= 400
+    assert not ratio_marks(view, "solo")[0]  # nothing to compare with, nothing drawn
+
+
+def test_the_pyperf_suite_is_what_pyperf_reads(tmp_path):
+    pyperf = pytest.importorskip("pyperf")
+    path = tmp_path / "suite.json"
+    path.write_text(json.dumps(pyperf_suite(_benchmark(), "3.11.7")))
+    suite = pyperf.BenchmarkSuite.load(str(path))
+    names = suite.get_benchmark_names()
+    assert names == ["plain: loop", "twice: loop", "twice: solo"]
+    twice = suite.get_benchmark("twice: loop")
+    assert twice.get_nrun() == 2 and len(twice.get_values()) == 12
+    assert twice.median() == pytest.approx(5e-8)
+    assert twice.get_metadata()["inner_loops"] == 20
