@@ -5,7 +5,7 @@
     reporter collect RUN_DIR         (results.json again from raw/, then the pages)
     reporter share RUN_DIR [--out ZIP]
     reporter compare BASE_RUN NEW_RUN [--out HTML] [--fail-above PERCENT]
-    reporter bench SCRIPT [--processes N] [-- ARGS]
+    reporter bench SCRIPT [--processes N] [--budget SECONDS] [-- ARGS]
 """
 
 from __future__ import annotations

@@ -356,8 +356,9 @@ class CaseTiming:
 
     `values_s` are seconds per statement as measured (the statement written `unroll` times in
     the timed loop, so the loop's cost is shared among them); `net_values_s` have the same
-    round's empty loop subtracted; `ratios` are each round's net time over the baseline
-    variant's net time in that round (paired: measured side by side): the verdict's data.
+    round's empty loop subtracted; `ratios` are, for each process, each round's net time over
+    the baseline variant's net time in that round (paired: measured side by side): the
+    verdict's data.
     """
 
     variant: str
@@ -368,7 +369,7 @@ class CaseTiming:
     values_s: list[float]
     processes: int
     net_values_s: list[float] = field(default_factory=list)
-    ratios: list[float] = field(default_factory=list)
+    ratios: list[list[float]] = field(default_factory=list)  # per process, per round
     unroll: int = 1  # times the statement was written in the timed loop's body
     runs: list[int] = field(default_factory=list)  # values from each process, in order
 

@@ -8,14 +8,14 @@ A case is compared with the baseline variant's case of the same operation throug
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Optional
 
 from reporter.analysis import pymalloc
 from reporter.analysis.verdict import (CONFIDENCE, FASTER, SAME, SLOWER, UNDECIDED,
                                        UNSUPPORTED, WORDS, Verdict, compare_samples,
-                                       paired_verdict, unsupported)
+                                       process_verdict, unsupported)
 from reporter.errors import reads
 from reporter.results import Benchmark, CaseTiming, InstanceMemory, from_data
 
@@ -42,7 +42,7 @@ def merge(timings: Iterable[dict[str, Any]], memory: Optional[dict[str, Any]]) -
 def _pool(pooled: Benchmark, result: dict[str, Any]) -> None:
     """Add one timing process's cases, rounds and effort to what is pooled so far."""
     for measured in result.get("cases", []):
-        found = from_data(CaseTiming, {**measured, "processes": 1}, "case")
+        found = from_data(CaseTiming, {**measured, "processes": 1, "ratios": []}, "case")
         known = case(pooled, found.variant, found.operation)
         if known is None:
             known = replace(found, processes=0, values_s=[], net_values_s=[], ratios=[],
@@ -50,7 +50,7 @@ def _pool(pooled: Benchmark, result: dict[str, Any]) -> None:
             pooled.cases.append(known)
         known.values_s.extend(found.values_s)
         known.net_values_s.extend(found.net_values_s)
-        known.ratios.extend(found.ratios)
+        known.ratios.append([float(r) for r in measured.get("ratios", [])])
         known.runs.append(len(found.values_s))
         known.processes += 1
     for operation, count in result.get("rounds", {}).items():
@@ -78,23 +78,15 @@ def case(bench: Benchmark, variant: str, operation: str) -> Optional[CaseTiming]
 
 
 def ratio(bench: Benchmark, timing: CaseTiming) -> Optional[float]:
-    """This case against the baseline variant's for the same operation: the median of the
-    paired net ratios, or (for results without them) the ratio of raw medians."""
-    if timing.ratios:
-        return statistics.median(timing.ratios)
+    """This case against the baseline variant's for the same operation: the median of each
+    process's median paired net ratio, or (for results without them) the ratio of raw
+    medians."""
+    if any(timing.ratios):
+        return statistics.median(statistics.median(r) for r in timing.ratios if r)
     base = case(bench, variants(bench)[0], timing.operation)
     if not (base and base.stats and timing.stats and base.stats.median):
         return None
     return timing.stats.median / base.stats.median
-
-
-def coefficient_of_variation(values: Sequence[float]) -> float:
-    """Standard deviation over mean, the spread pyperf reports."""
-    if len(values) < 2:
-        return 0.0
-    mean = sum(values) / len(values)
-    variance = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
-    return variance ** 0.5 / mean if mean else 0.0
 
 
 def size_class(size: int, alignment: int, threshold: int) -> Optional[int]:
@@ -153,8 +145,8 @@ def verdict(bench: Benchmark, timing: CaseTiming) -> Optional[Verdict]:
     base = case(bench, variants(bench)[0], timing.operation)
     if base is None:
         return None
-    if timing.ratios:
-        return paired_verdict(timing.ratios, bench.confidence)
+    if any(timing.ratios):
+        return process_verdict(timing.ratios, bench.confidence)
     if not base.values_s or not timing.values_s or timing is base:
         return Verdict(UNDECIDED)
     return compare_samples(base.values_s, timing.values_s)

@@ -30,7 +30,7 @@ WORDS = (FASTER, SLOWER, SAME, UNDECIDED, UNSUPPORTED)
 BAND = 0.02
 CONFIDENCE = 0.95
 RESAMPLES = 2_000
-MIN_PAIRED = 10  # paired ratios below which no interval is given
+MIN_PAIRED = 6  # paired ratios below which no interval is given
 
 
 @dataclass(frozen=True)
@@ -107,35 +107,52 @@ def ratio_of_medians(base: Sequence[float], new: Sequence[float],
     return (point, *_percentiles(ratios, confidence))
 
 
-def pseudo_median_interval(values: Sequence[float], confidence: float = CONFIDENCE
-                           ) -> tuple[Optional[float], Optional[float], Optional[float]]:
-    """The Hodges-Lehmann estimate (the median of all pairwise means) with the interval of
-    the Wilcoxon signed-rank test: distribution-free for a symmetric spread, and about as
-    tight as a mean's interval on normal data while robust to outliers. None where there are
-    too few values (under 10) for the interval to mean anything."""
-    n = len(values)
-    if n < MIN_PAIRED:
+def median_interval(values: Sequence[float], confidence: float = CONFIDENCE,
+                    minimum: int = MIN_PAIRED
+                    ) -> tuple[Optional[float], Optional[float], Optional[float]]:
+    """The median with its exact distribution-free interval: the order statistics k and
+    n-k+1, k as large as the binomial law allows for `confidence` (the sign test's interval:
+    no resampling, no assumption on the spread's shape). None where there are too few values
+    to reach the confidence at all."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n < minimum:
         return None, None, None
-    walsh = sorted((values[i] + values[j]) / 2 for i in range(n) for j in range(i, n))
-    z = statistics.NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    half = n * (n + 1) / 4
-    spread = math.sqrt(n * (n + 1) * (2 * n + 1) / 24)
-    k = max(int(math.floor(half - z * spread)), 0)
-    return statistics.median(walsh), walsh[k], walsh[len(walsh) - 1 - k]
+    tail = (1 - confidence) / 2
+    below, k = 0.0, 0  # P(Binomial(n, 1/2) <= k - 1) while it stays within the tail
+    while k < n // 2:
+        chance = math.comb(n, k) / 2 ** n
+        if below + chance > tail:
+            break
+        below, k = below + chance, k + 1
+    if k == 0:  # too few values for that confidence: the median alone
+        return statistics.median(ordered), None, None
+    return statistics.median(ordered), ordered[k - 1], ordered[n - k]
 
 
 def paired_verdict(ratios: Sequence[float], confidence: float = CONFIDENCE,
                    band: float = BAND) -> Verdict:
     """The verdict on paired ratios (each one variant over the baseline, measured side by
-    side in one round): the Hodges-Lehmann center of their logarithms with its signed-rank
-    interval, back on the ratio scale. Logarithms make a slow spell on either side of a pair
-    count alike (2x and 0.5x are equally far from 1)."""
-    logs = [math.log(r) for r in ratios if r > 0]
-    point, low, high = pseudo_median_interval(logs, confidence)
-    if point is None or low is None or high is None:
-        return decide(None, None, None, band=band, confidence=confidence)
-    return decide(math.exp(point), math.exp(low), math.exp(high), band=band,
-                  confidence=confidence)
+    side in one round): their median and its exact interval, read against the band.
+    Outliers (a round that caught an interrupt) move a median little."""
+    point, low, high = median_interval([r for r in ratios if r > 0], confidence)
+    return decide(point, low, high, band=band, confidence=confidence)
+
+
+def process_verdict(by_process: Sequence[Sequence[float]], confidence: float = CONFIDENCE,
+                    band: float = BAND) -> Verdict:
+    """The verdict on paired ratios measured in several fresh processes: the median of each
+    process's median ratio, with the exact interval of those medians.
+
+    A process is the unit: code placement, hash seeds and address layout differ from one
+    interpreter to the next and shift a ratio by a few percent for the whole process, which
+    no number of rounds inside it averages out. So the interval comes from the spread between
+    processes, and its confidence from how many there are (with n processes, the widest one,
+    from the lowest median to the highest, holds with 1 - 2^(1-n): 99.8% for ten).
+    """
+    medians = [statistics.median(r) for r in by_process if r]
+    point, low, high = median_interval(medians, confidence, minimum=2)
+    return decide(point, low, high, band=band, confidence=confidence)
 
 
 def family_confidence(comparisons: int, confidence: float = CONFIDENCE) -> float:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from reporter.analysis import bench
+from reporter.analysis.verdict import level
 from reporter.results import Benchmark
 
 
 def benchmark_table(result: Benchmark) -> str:
-    """One line per case: median, IQR, coefficient of variation, ratio and verdict."""
-    header = (f"{'variant':18} {'operation':20} {'median':>10} {'IQR':>17} {'CV':>6} "
-              f"{'ratio':>7}  n  verdict against the baseline (95% interval)")
+    """One line per case: net median and quartiles, ratio and verdict with its interval."""
+    header = (f"{'variant':18} {'operation':20} {'net median':>11} {'net IQR':>17} "
+              f"{'ratio':>7} rounds  verdict against the baseline "
+              f"({level(result.confidence)} interval)")
     lines = [header, "-" * len(header)]
     for timing in result.cases:
-        stats = timing.stats
+        stats = timing.net_stats or timing.stats
         if not timing.supported or stats is None:
             lines.append(f"{timing.variant:18} {timing.operation:20} not supported: "
                          f"{timing.reason}")
@@ -23,11 +25,10 @@ def benchmark_table(result: Benchmark) -> str:
         flag = "" if timing.variant == bench.variants(result)[0] or found is None \
             else f"  {found.describe()}"
         lines.append(
-            f"{timing.variant:18} {timing.operation:20} {stats.median * 1e9:8.2f}ns "
+            f"{timing.variant:18} {timing.operation:20} {stats.median * 1e9:9.2f}ns "
             f"{q1 * 1e9:7.2f}-{q3 * 1e9:7.2f}ns "
-            f"{100 * bench.coefficient_of_variation(timing.values_s):5.1f}% "
-            f"{'' if ratio is None else f'{ratio:6.2f}x'} {len(timing.values_s):3d}"
-            f" ({timing.processes} processes){flag}")
+            f"{'' if ratio is None else f'{ratio:6.2f}x'} {len(timing.values_s):6d}"
+            f" of {timing.processes}{flag}")
     if result.memory:
         lines += ["", f"{'variant':18} {'bytes/instance':>15} {'getsizeof':>10} "
                       f"{'__dict__':>9}  allocations per instance (size: count)"]

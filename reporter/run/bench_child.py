@@ -6,9 +6,10 @@ timed side by side, in rounds: each round times every variant once, and the empt
 So drift (another process, the CPU's clock, the caches) falls on neighbours alike, and each
 variant's ratio to the baseline is taken within its round, from net times (the empty loop's
 time subtracted). Each value is one loop calibrated like `timeit.Timer.autorange`; a warm-up
-round comes first. Rounds go on while an operation's ratios are still undecided, up to
-`--budget` seconds for the process; an operation whose verdicts are all settled stops early.
-The runner starts several such processes (fresh interpreters, as pyperf does) and pools them.
+round comes first. Rounds go on while this process has not pinned down a variant's ratio, up
+to `--budget` seconds; a variant whose ratio is settled here leaves the rounds early. The
+runner starts several such processes (fresh interpreters, as pyperf does): each gives one
+median ratio per comparison, and the verdict is read across them.
 The gc stays enabled, as in real code, and is recorded.
 
 Memory (`--memory`, its own process so tracemalloc never slows a timing): each case marked
@@ -59,11 +60,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             result["mallocstats"] = malloc_stats()
         else:
             loops = calibrated(args.loops_from) if args.loops_from else {}
-            earlier = earlier_ratios(args.earlier)
             result = {"gc_enabled": True, "budget_s": args.budget, "min_rounds": args.min_rounds,
                       **time_cases([c for c in cases if c.timed], namespace, loops,
                                    Effort(args.budget, args.min_rounds, args.min_time,
-                                          args.comparisons, earlier),
+                                          args.comparisons),
                                    baseline=cases[0].variant if cases else "")}
         Path(args.out).write_text(json.dumps(result), encoding="utf-8")
         return 0
@@ -87,16 +87,13 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("--budget", type=float, default=2.5,
                         help="seconds of timing rounds at most (calibration not counted)")
-    parser.add_argument("--min-rounds", type=int, default=6)
-    parser.add_argument("--min-time", type=float, default=0.005)
+    parser.add_argument("--min-rounds", type=int, default=20)
+    parser.add_argument("--min-time", type=float, default=0.001)
     parser.add_argument("--comparisons", type=int, default=0,
                         help="comparisons judged at once, for the intervals' level (0: count)")
     parser.add_argument("--instances", type=int, default=10_000)
     parser.add_argument("--loops-from", default="",
                         help="results of an earlier timing process: reuse its loop counts")
-    parser.add_argument("--earlier", action="append", default=[],
-                        help="results of an earlier timing process: its ratios count towards "
-                             "deciding which comparisons still need rounds")
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)
@@ -118,7 +115,7 @@ EMPTY = "pass"  # the statement whose time is the timing loop's own
 # times in a row), so the loop's own cost is spread thin: about 6 ns per iteration here, most
 # of a 8 ns attribute read, but a few percent of twenty reads.
 UNROLL = 20
-CHECK_EVERY = 3  # rounds between looks at which comparisons are decided (each look costs)
+CHECK_EVERY = 5  # rounds between looks at which comparisons are decided (each look costs)
 
 
 @dataclass
@@ -129,7 +126,6 @@ class Effort:
     min_rounds: int
     min_time: float
     comparisons: int = 0  # 0: count them from the cases
-    earlier: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # their ratios
 
 
 @dataclass
@@ -165,7 +161,7 @@ def time_cases(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[s
     confidence = verdict.family_confidence(
         effort.comparisons or _comparisons(groups, baseline))
     started = time.perf_counter()
-    rounds = _measure(groups, baseline, effort, confidence)
+    rounds = _measure(groups, baseline, effort, verdict.CONFIDENCE)
     spent = time.perf_counter() - started
     records = [_record(case, groups.get(case.operation, []), unsupported.get(case), baseline)
                for case in cases]
@@ -233,10 +229,12 @@ def _ratios(timed: _Timed, base: _Timed, empty: _Timed) -> list[float]:
 
 def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
              confidence: float) -> dict[str, int]:
-    """Rounds until every comparison is decided or the budget is spent; rounds per operation.
+    """Rounds until this process has settled every comparison or spent its budget; the
+    rounds each operation took.
 
-    After the minimum rounds, a variant whose comparison is decided (from its ratios here and
-    those of the earlier processes) leaves the rounds; an operation with none left stops.
+    After the minimum rounds, a variant whose ratio this process has pinned down (its own
+    interval lies wholly beyond or wholly inside the band) leaves the rounds, so the time left
+    goes to the comparisons near the band's edges; an operation with none left stops.
     """
     for group in groups.values():  # warm-up round, not kept
         for timed in group:
@@ -254,21 +252,18 @@ def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
         number += 1
         if number >= effort.min_rounds and (number - effort.min_rounds) % CHECK_EVERY == 0:
             active = {op: left for op, timers in active.items()
-                      if (left := _unsettled(timers, baseline, confidence, effort.earlier))}
+                      if (left := _unsettled(timers, baseline, confidence))}
     return rounds
 
 
-def _unsettled(timers: list[_Timed], baseline: str, confidence: float,
-               earlier: dict[tuple[str, str], list[float]]) -> list[_Timed]:
+def _unsettled(timers: list[_Timed], baseline: str, confidence: float) -> list[_Timed]:
     """The timers an operation still needs: its empty loop, its baseline and each variant
-    whose comparison is not decided yet; none once every comparison is."""
+    whose ratio this process has not settled yet; none once every one is."""
     empty, base = timers[0], _baseline(timers, baseline)
     if base is None:
         return []  # nothing to compare: its minimum rounds give its times
     open_ = [t for t in timers[1:] if t is not base and t.case is not None
-             and not verdict.paired_verdict(
-                 earlier.get((t.case.variant, t.case.operation), [])
-                 + _ratios(t, base, empty), confidence).decided]
+             and not verdict.paired_verdict(_ratios(t, base, empty), confidence).decided]
     return [empty, base, *open_] if open_ else []
 
 
@@ -286,20 +281,6 @@ def calibrate(timer: timeit.Timer, min_time: float) -> int:
             if timer.timeit(loops * factor) >= min_time:
                 return loops * factor
         loops *= 10
-
-
-def earlier_ratios(paths: list[str]) -> dict[tuple[str, str], list[float]]:
-    """Every earlier timing process's paired ratios per case; unreadable files add nothing."""
-    found: dict[tuple[str, str], list[float]] = {}
-    for path in paths:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            for case in data["cases"]:
-                found.setdefault((case["variant"], case["operation"]), []).extend(
-                    float(r) for r in case.get("ratios", []))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return found
 
 
 def calibrated(path: str) -> dict[tuple[str, str], int]:

@@ -35,9 +35,11 @@ RSS_INTERVAL_S = 0.01
 MAX_RSS_SAMPLES = 2_000
 TERMINATE_GRACE_S = 3.0
 # The benchmark's default effort: about what a whole class_variants benchmark took before its
-# rounds were adaptive (14 s for five processes on a 2-core machine).
-DEFAULT_BENCH_PROCESSES = 5
-DEFAULT_BENCH_BUDGET_S = 10.0
+# rounds were adaptive (14 s for five processes on a 2-core machine). Ten processes, because a
+# verdict is read across processes: ten give an exact 99.8% interval, enough for 18
+# comparisons at once (see analysis.verdict.process_verdict).
+DEFAULT_BENCH_PROCESSES = 10
+DEFAULT_BENCH_BUDGET_S = 9.0
 
 
 @dataclass(frozen=True)
@@ -164,14 +166,11 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
               "--", job.workload.script, *job.workload.args, *job.extra_args]
     if job.mode in (BENCH, BENCH_MEMORY):
         kind = "--timing" if job.mode == BENCH else "--memory"
-        # The first timing process calibrates; the others reuse its loop counts, and each
-        # one leaves out of its rounds what the earlier ones (with its own) already decided.
-        earlier = [str(Job(job.workload, BENCH, i).artifact(raw_dir))
-                   for i in range(1, job.repeat)] if job.mode == BENCH else []
+        # The first timing process calibrates; the others reuse its loop counts.
+        first = Job(job.workload, BENCH, 1).artifact(raw_dir) if job.repeat > 1 else None
         return [sys.executable, "-m", "reporter.run.bench_child", kind, "--out", artifact,
                 "--budget", str(limits.bench_s),
-                *(["--loops-from", earlier[0]] if earlier else []),
-                *(arg for path in earlier for arg in ("--earlier", path)), *common]
+                *(["--loops-from", str(first)] if first else []), *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
             "--artifact", artifact, *common]
 

@@ -75,12 +75,6 @@ def test_conclusions_rank_only_what_the_data_supports():
     assert "the smallest is slots, which has no instance dict" in memory
 
 
-def test_coefficient_of_variation():
-    assert bench.coefficient_of_variation([1.0]) == 0.0
-    assert bench.coefficient_of_variation([1.0, 1.0, 1.0]) == 0.0
-    assert bench.coefficient_of_variation([1.0, 3.0]) == pytest.approx(2 ** 0.5 / 2)
-
-
 @pytest.mark.parametrize("size, block", [(1, 16), (16, 16), (17, 32), (56, 64), (512, 512),
                                          (513, None)])
 def test_size_class(size, block):

@@ -1,7 +1,5 @@
 """The one rule behind every comparison: numbers that must give each word."""
 
-import statistics
-
 import pytest
 
 from reporter.analysis import verdict
@@ -42,17 +40,16 @@ def test_the_description_names_the_interval():
     assert verdict.decide(1.0, 0.99, 1.0).css == "verdict-the-same"
 
 
-def test_the_signed_rank_interval_matches_the_textbook():
-    # Hollander & Wolfe's example values: the Hodges-Lehmann estimate and, at 95% with the
-    # normal approximation, the Walsh averages of ranks K+1 and M-K (K = 25 for n = 15, the
-    # critical value of the signed-rank table).
-    values = [float(v) for v in (-3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 18)]
-    walsh = sorted((values[i] + values[j]) / 2 for i in range(15) for j in range(i, 15))
-    point, low, high = verdict.pseudo_median_interval(values, 0.95)
-    assert point == pytest.approx(statistics.median(walsh))
-    assert (low, high) == (walsh[25], walsh[len(walsh) - 26])
-    assert low < point < high
-    assert verdict.pseudo_median_interval(values[:9], 0.95) == (None, None, None)
+def test_the_median_interval_is_the_binomial_order_statistics():
+    # the sign test's interval: for n = 100 at 95%, the 40th and 61st values
+    assert verdict.median_interval(list(range(1, 101)), 0.95) == (50.5, 40, 61)
+    # n = 9 at 95%: P(X <= 1) = 10/512 <= 2.5% < P(X <= 2): the 2nd and 8th values; n = 8:
+    # P(X <= 1) = 9/256 is too much already, so only the extremes
+    assert verdict.median_interval([9, 1, 8, 2, 7, 3, 6, 4, 5], 0.95) == (5, 2, 8)
+    assert verdict.median_interval([8, 1, 7, 2, 6, 3, 5, 4], 0.95) == (4.5, 1, 8)
+    # too few values to reach the level at all: no interval, so no verdict but undecided
+    assert verdict.median_interval([1, 2, 3, 4, 5, 6, 7], 0.997) == (4, None, None)
+    assert verdict.median_interval([1, 2, 3], 0.95) == (None, None, None)
 
 
 def test_paired_ratios_give_the_words_through_their_interval():
@@ -67,3 +64,16 @@ def test_many_comparisons_widen_each_interval_bonferroni():
     assert verdict.family_confidence(1) == 0.95
     assert abs(verdict.family_confidence(20) - 0.9975) < 1e-12
     assert verdict.level(0.9975) == "99.8%" and verdict.level(0.95) == "95%"
+
+
+def test_a_verdict_across_processes_takes_the_spread_between_them():
+    steady = [[0.5 + i / 1000 for i in range(20)] for _ in range(10)]
+    assert verdict.process_verdict(steady, 0.997).word == verdict.FASTER
+    # every process sure of itself, but they disagree by more than the band: undecided
+    shifted = [[0.95 + p / 100] * 20 for p in range(10)]
+    found = verdict.process_verdict(shifted, 0.997)
+    assert found.word == verdict.UNDECIDED and (found.low, found.high) == (0.95, 1.04)
+    # ten processes reach 99.8%; five cannot reach 99.7%, whatever their rounds say
+    assert verdict.process_verdict(steady[:5], 0.997).word == verdict.UNDECIDED
+    assert verdict.process_verdict(steady[:5], 0.95).word == verdict.UNDECIDED
+    assert verdict.process_verdict(steady[:6], 0.95).word == verdict.FASTER

@@ -44,8 +44,8 @@ def _benchmark():
     base = CaseTiming("plain", "loop", True, "", 1000, [3e-8] * 12, 2,
                       net_values_s=[2e-8] * 12, unroll=20, runs=[6, 6])
     twice = CaseTiming("twice", "loop", True, "", 1000, [5e-8] * 12, 2,
-                       net_values_s=[4e-8] * 12, ratios=[2.0 + i / 1000 for i in range(12)],
-                       unroll=20, runs=[6, 6])
+                       net_values_s=[4e-8] * 12, unroll=20, runs=[6, 6],
+                       ratios=[[2.0 + p / 1000] * 6 for p in range(10)])
     alone = CaseTiming("twice", "solo", True, "", 1000, [1e-8] * 6, 1, runs=[6])
     frozen = CaseTiming("frozen", "loop", False, "AttributeError: no", 0, [], 0)
     return Benchmark(cases=[base, twice, alone, frozen], memory=[], gc_enabled=True,
