@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from reporter.analysis.verdict import FASTER, SLOWER, compare_samples
-from reporter.results import FlameGraph, Frame, FunctionStat, Run, TimingStats, WorkloadResult
+from reporter.results import (CaseTiming, FlameGraph, Frame, FunctionStat, Run, TimingStats,
+                              WorkloadResult)
 
 EXACT_LIMIT = 400  # n1 * n2 up to this: exact distribution of U
 
@@ -223,14 +224,23 @@ def _timings(base: Optional[WorkloadResult], new: Optional[WorkloadResult],
     after = new.timing if new else None
     yield TimingChange(name, "whole script", "wall time", before, after,
                        verdict(before.samples if before else [], after.samples if after else []))
-    cases: dict[tuple[str, str], list[Optional[TimingStats]]] = {}
+    cases: dict[tuple[str, str], list[Optional[CaseTiming]]] = {}
     for side, workload in enumerate((base, new)):
         if workload and workload.benchmark:
             for case in workload.benchmark.cases:
-                cases.setdefault((case.variant, case.operation), [None, None])[side] = case.stats
-    for (variant, operation), (b, n) in cases.items():
+                cases.setdefault((case.variant, case.operation), [None, None])[side] = case
+    for (variant, operation), pair in cases.items():
+        b, n = _comparable(*pair)
         yield TimingChange(name, variant, operation, b, n,
                            verdict(b.samples if b else [], n.samples if n else []))
+
+
+def _comparable(base: Optional[CaseTiming], new: Optional[CaseTiming]
+                ) -> tuple[Optional[TimingStats], Optional[TimingStats]]:
+    """Net times where both runs measured them (the timing loop left out), else as measured."""
+    if base and new and base.net_stats and new.net_stats:
+        return base.net_stats, new.net_stats
+    return (base.stats if base else None), (new.stats if new else None)
 
 
 def _key(function: str, file: str) -> tuple[str, str]:
