@@ -75,8 +75,9 @@ class RunCommand:
                                args.bench_budget / max(args.bench_processes, 1))
         runner.save_plan(work / "raw", jobs, limits)
         cache = None if args.force else Cache(args.out, args.memory_limit, limits.bench_s)
+        summaries = collect.Summaries(work / "raw")
         scheduler = runner.Scheduler(work / "raw", limits, args.jobs, cache,
-                                     store.run_id_of(work))
+                                     store.run_id_of(work), after=summaries)
         clock = [time.perf_counter()]
         try:
             with _signals_interrupt():
@@ -85,11 +86,15 @@ class RunCommand:
         except KeyboardInterrupt:
             complete = False  # the children are killed; report what finished
         clock.append(time.perf_counter())
-        run = collect.collect(work, store.run_id_of(work), complete=complete)
+        run = collect.collect(work, store.run_id_of(work), complete=complete,
+                              summaries=summaries)
         if args.redact_paths:
             run = share.redact_run(run, share.redactor())
         clock.append(time.perf_counter())
-        run.generation = {"children_s": clock[1] - clock[0], "collect_s": clock[2] - clock[1]}
+        # Reading the captures happened in the runs' worker slots (summaries_s, part of
+        # children_s); collect_s is what was left to do after the last child.
+        run.generation = {"children_s": clock[1] - clock[0], "collect_s": clock[2] - clock[1],
+                          "summaries_s": summaries.seconds}
         render.render(run, work)
         run.generation["render_s"] = time.perf_counter() - clock[2]
         results.save(run, work / "results.json")

@@ -11,6 +11,8 @@ import functools
 import json
 from dataclasses import replace
 import signal
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
@@ -27,8 +29,49 @@ from reporter.run.runner import Job, load_plan
 STDERR_TAIL_BYTES = 4000
 
 
-def collect(work: Path, run_id: str, complete: bool = True) -> Run:
-    """Build the results model from a run folder's `raw/` files."""
+class Summaries:
+    """Profiler summaries read while the run goes on.
+
+    The runner calls this in a profiled job's worker slot as soon as the job ends, so a
+    capture is read while the other slot's child still runs, instead of all of them after the
+    last child; `collect` then takes the summaries from here. Reading takes the slot's turn,
+    so there is never more work at once than there are slots.
+    """
+
+    def __init__(self, raw: Path) -> None:
+        self.raw = raw
+        self.read: dict[tuple[str, str], Any] = {}  # (workload, stem) -> summary or error
+        self.seconds = 0.0
+        self._lock = threading.Lock()  # two slots may finish at once
+
+    def __call__(self, job: Job) -> None:
+        """Read the job's capture, if it has one, into its profiler's summary."""
+        profiler = PROFILERS.get(job.mode)
+        artifact = job.artifact(self.raw)
+        if profiler is None or artifact is None or not artifact.is_file():
+            return
+        started = time.perf_counter()
+        try:
+            found: Any = profiler.summarize(artifact)
+        except ArtifactError as exc:
+            found = exc
+        with self._lock:
+            self.read[(job.workload.name, job.stem)] = found
+            self.seconds += time.perf_counter() - started
+
+    def take(self, job: Job) -> Any:
+        """The summary read for that job (ArtifactError raised again), or None."""
+        with self._lock:
+            found = self.read.pop((job.workload.name, job.stem), None)
+        if isinstance(found, ArtifactError):
+            raise found
+        return found
+
+
+def collect(work: Path, run_id: str, complete: bool = True,
+            summaries: Optional[Summaries] = None) -> Run:
+    """Build the results model from a run folder's `raw/` files, taking the profiler
+    summaries already read during the run from `summaries`."""
     raw = work / "raw"
     jobs, _ = load_plan(raw)
     _load_results.cache_clear()  # earlier runs' results, read at most once per collection
@@ -37,7 +80,7 @@ def collect(work: Path, run_id: str, complete: bool = True) -> Run:
         w = job.workload
         result = workloads.setdefault(
             w.name, WorkloadResult(name=w.name, script=w.script, args=list(w.args), runs=[]))
-        result.runs.append(collect_job(job, raw, work))
+        result.runs.append(collect_job(job, raw, work, summaries))
     for result in workloads.values():
         keep_one_full_record(result)
         benched = [j for j in jobs if j.workload.name == result.name
@@ -91,7 +134,8 @@ def collect_benchmark(jobs: Sequence[Job], raw: Path,
         return None
 
 
-def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
+def collect_job(job: Job, raw: Path, work: Path,
+                summaries: Optional[Summaries] = None) -> RunRecord:
     """One child's record: its status, its files, and its profiler's summary if readable.
 
     A job reused from an earlier run takes that run's summary instead of reading its
@@ -105,7 +149,7 @@ def collect_job(job: Job, raw: Path, work: Path) -> RunRecord:
             earlier.artifacts = _artifacts(job, raw, work)
             earlier.reused_from = f"{reused.get('run_id')} ({reused.get('created')})"
             return earlier
-    return _fresh_record(job, raw, work, process)
+    return _fresh_record(job, raw, work, process, summaries)
 
 
 def _artifacts(job: Job, raw: Path, work: Path) -> dict[str, str]:
@@ -131,8 +175,8 @@ def _load_results(path: Path) -> Run:
     return results.load(path)
 
 
-def _fresh_record(job: Job, raw: Path, work: Path,
-                  process: Optional[dict[str, Any]]) -> RunRecord:
+def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, Any]],
+                  summaries: Optional[Summaries] = None) -> RunRecord:
     """Read a job's files: how it ended, its captures, its gc and decorator records."""
     metrics = _read_json(job.path(raw, ".metrics.json"))
     status, reason, exit_code = classify(process, metrics)
@@ -164,7 +208,9 @@ def _fresh_record(job: Job, raw: Path, work: Path,
         try:
             if artifact is None or not artifact.is_file():
                 raise ArtifactError(f"{job.stem}: the profiler wrote no capture")
-            setattr(record, profiler.name, profiler.summarize(artifact))
+            found = summaries.take(job) if summaries else None
+            setattr(record, profiler.name,
+                    found if found is not None else profiler.summarize(artifact))
         except ArtifactError as exc:
             record.artifact_error = str(exc)
     record.partial = record.summary is not None and not record.ok

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -272,7 +272,8 @@ class Scheduler:
 
     def __init__(self, raw_dir: Path, limits: Limits, workers: int = 1,
                  cache: Optional[Cache] = None, run_id: str = "",
-                 console: Optional[Console] = None) -> None:
+                 console: Optional[Console] = None,
+                 after: Optional[Callable[[Job], None]] = None) -> None:
         self.raw_dir = raw_dir
         self.limits = limits
         self.workers = max(workers, 1)
@@ -280,6 +281,10 @@ class Scheduler:
         self.run_id = run_id
         self.console = console or Console(stderr=True)
         self.stop = threading.Event()
+        # Called in a profiled job's worker slot once the job has ended (the collector reads
+        # its capture there), so the next job of that slot waits for it: never more work at
+        # once than the slots allow, and no timing run is ever overlapped.
+        self.after = after
 
     def run(self, jobs: Sequence[Job]) -> None:
         """Every job; Ctrl-C or SIGTERM stops the running children and re-raises."""
@@ -323,6 +328,8 @@ class Scheduler:
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
             return
         record = execute(job, self.raw_dir, self.limits, self.stop, parallel)
+        if self.after is not None and job.mode not in TIMING and not record["interrupted"]:
+            self.after(job)
         if record["returncode"] != 0:
             progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
                                    f"exit status {record['returncode']}[/]")
