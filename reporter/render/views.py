@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from reporter.analysis import bench
-from reporter.analysis.verdict import Verdict, compare_samples, level
-from reporter.results import Benchmark, MemoryInsights, RunRecord, WorkloadResult
+from reporter.analysis.frames import walk
+from reporter.analysis.verdict import FASTER, Verdict, compare_samples, level
+from reporter.results import (AllocationSite, Benchmark, Frame, MemoryInsights, RunRecord,
+                              TimingStats, WorkloadResult)
 
 
 @dataclass
@@ -175,3 +177,98 @@ def ratio_marks(view: BenchmarkView, operation: str, width: int = 380
              for r in rows if r.verdict is not None and r.verdict.ratio]
     ticks = [(x(t), f"{t:g}×") for t in (0.25, 0.5, 1, 2, 4, 8, 16) if low <= t <= high]
     return marks, ticks
+
+
+@dataclass
+class Headline:
+    """A script's answers, as the index shows them first: each figure read from its source."""
+
+    name: str
+    failed: int
+    wall: Optional[TimingStats]  # unprofiled repeats
+    hottest: Optional[Frame]  # the most own time in pyinstrument's samples
+    hottest_share: float  # of the sampled total
+    hottest_calls: Optional[int]  # cProfile's count for the same function, where it has one
+    peak_bytes: Optional[int]  # memray
+    peak_site: Optional[AllocationSite]  # the line holding most of it at the peak
+    gc_s: Optional[float]  # time inside the gc, in the first clean bare run
+    gc_share: Optional[float]  # of that run's wall time
+    verdicts: dict[str, int]  # benchmark: how many comparisons got each word
+    answers: list[str]  # benchmark: per operation, the fastest variant; the smallest one
+
+
+def headline(workload: WorkloadResult) -> Headline:
+    """The few figures that answer "what does this script cost, and where?"."""
+    cpu = next((g for r in workload.runs if r.pyinstrument for g in r.graphs
+                if g.name == "cpu"), None)
+    hottest, share = _hottest(cpu.tree) if cpu else (None, 0.0)
+    memray = next((r.memray for r in workload.runs if r.memray), None)
+    insights, run = workload.insights, workload.insights_run
+    gc_s = sum(g.time_s for g in insights.generations) if insights else None
+    view = benchmark_view(workload.benchmark) if workload.benchmark else None
+    words: dict[str, int] = {}
+    for row in view.rows if view else []:
+        if row.verdict is not None:
+            words[row.verdict.word] = words.get(row.verdict.word, 0) + 1
+    return Headline(
+        name=workload.name, failed=len(workload.failed), wall=workload.timing,
+        hottest=hottest, hottest_share=share,
+        hottest_calls=_calls(workload, hottest) if hottest else None,
+        peak_bytes=memray.peak_bytes if memray else None,
+        peak_site=memray.top_at_peak[0] if memray and memray.top_at_peak else None,
+        gc_s=gc_s,
+        gc_share=gc_s / run.wall_s if gc_s is not None and run and run.wall_s else None,
+        verdicts=words, answers=answers(workload.benchmark) if workload.benchmark else [])
+
+
+def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
+    """The function with the most own time over the whole tree (its frames summed), left
+    out the synthetic frames ([other], [recursion], the root)."""
+    own: dict[tuple[str, str], float] = {}
+    first: dict[tuple[str, str], Frame] = {}
+    for depth, frame in walk(tree):
+        if depth == 0 or frame.function.startswith("["):
+            continue
+        key = (frame.function, frame.file)
+        own[key] = own.get(key, 0.0) + frame.self_value
+        first.setdefault(key, frame)
+    if not own or not tree.value:
+        return None, 0.0
+    key = max(own, key=lambda k: own[k])
+    return first[key], own[key] / tree.value
+
+
+def _calls(workload: WorkloadResult, frame: Frame) -> Optional[int]:
+    """cProfile's call count for the function pyinstrument found hottest, if it lists it."""
+    for record in workload.runs:
+        if record.cprofile:
+            for row in record.cprofile.by_own + record.cprofile.by_cumulative:
+                if row.function == frame.function and row.file == frame.file:
+                    return row.calls
+    return None
+
+
+def answers(result: Benchmark) -> list[str]:
+    """The benchmark's own question, answered from this run: per operation, which variant is
+    fastest by a decided margin and by how much, and which is smallest per instance."""
+    view = benchmark_view(result)
+    found = []
+    for operation in view.operations:
+        faster = [r for r in view.rows if r.operation == operation and r.verdict is not None
+                  and r.verdict.word == FASTER and r.verdict.ratio is not None]
+        if faster:
+            best = min(faster, key=lambda r: r.verdict.ratio if r.verdict else 1.0)
+            assert best.verdict is not None and best.verdict.ratio is not None
+            found.append(f"{operation}: {best.variant} is fastest, {best.verdict.ratio:.2f}× "
+                         f"the time of {view.baseline} ({level(best.verdict.confidence)} "
+                         f"interval {best.verdict.low:.2f}–{best.verdict.high:.2f}×)")
+        elif any(r.operation == operation and r.verdict is not None for r in view.rows):
+            found.append(f"{operation}: no variant is decidedly faster than {view.baseline}")
+    sized = [m for m in result.memory if m.supported]
+    base = next((m for m in sized if m.variant == view.baseline), None)
+    if sized and base is not None and base.bytes_per_instance:
+        small = min(sized, key=lambda m: m.bytes_per_instance)
+        found.append(f"memory: {small.variant} is smallest, {small.bytes_per_instance:.0f} B "
+                     f"per instance against {base.bytes_per_instance:.0f} B for "
+                     f"{view.baseline} ({small.bytes_per_instance / base.bytes_per_instance:.2f}×)")
+    return found

@@ -12,7 +12,7 @@ import pytest
 from reporter import results
 from reporter.analysis import bench
 from reporter.cli import main
-from reporter.render import percent, seconds
+from reporter.render.format import percent, seconds
 from reporter.render.views import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
 

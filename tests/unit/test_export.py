@@ -1,6 +1,6 @@
 """Trees exported for our flame graph and for speedscope."""
 
-from reporter.render import memory_chart, static_tree
+from reporter.render.charts import memory_chart, static_tree
 from reporter.render.export import flame_data, speedscope
 from reporter.results import FlameGraph, Frame, MemoryPoint
 

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from reporter.render import percent, ratio, seconds, short_path, size, tree_rows, where
+from reporter.render.charts import tree_rows
+from reporter.render.format import percent, ratio, seconds, short_path, size, where
 from reporter.results import Frame, FunctionStat
 
 

@@ -1,0 +1,81 @@
+"""The one formatting layer: how a count, a size, a time, a ratio or a path reads, everywhere.
+
+Every figure a page prints goes through these (as Jinja filters), and the page's own script
+formats the tables it draws the same way (`flamegraph.js`'s `fmt`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+from typing import Any, Optional
+
+
+def seconds(value: Optional[float]) -> str:
+    """A duration with a unit a person reads at a glance."""
+    if value is None:
+        return "–"
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    if value >= 1e-6:
+        return f"{value * 1e6:.1f} µs"
+    return f"{value * 1e9:.1f} ns"
+
+
+def size(value: Optional[float]) -> str:
+    """Bytes in binary units."""
+    if value is None:
+        return "–"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def ratio(value: Optional[float]) -> str:
+    """A factor such as an overhead."""
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def percent(part: float, whole: float) -> str:
+    """`part` as a share of `whole`."""
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+def short_path(path: str) -> str:
+    """A file path without the parts that only say where Python is installed."""
+    if not path or path.startswith("<"):
+        return path
+    cwd = os.getcwd() + os.sep
+    if path.startswith(cwd):
+        return path[len(cwd):]
+    for marker in ("site-packages" + os.sep, "dist-packages" + os.sep):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    stdlib = sysconfig.get_paths()["stdlib"] + os.sep
+    if path.startswith(stdlib):
+        return "<stdlib>/" + path[len(stdlib):]
+    if path.startswith(sys.prefix + os.sep):
+        return path[len(sys.prefix) + 1:]
+    return path
+
+
+def where(frame: Any) -> str:
+    """`file:line` of a frame or function row, or "built-in" where there is no file."""
+    if not frame.file:
+        return "built-in"
+    return f"{short_path(frame.file)}:{frame.line}" if frame.line else short_path(frame.file)
+
+
+def count(value: Optional[float]) -> str:
+    """A count with thousands separators: 1,300,855."""
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def plural(number: int, noun: str, many: str = "") -> str:
+    """"1 call", "2 calls", "1,000 calls": the count formatted, the noun agreeing."""
+    return f"{count(number)} {noun if number == 1 else many or noun + 's'}"
