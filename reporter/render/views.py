@@ -13,7 +13,7 @@ from typing import Optional
 
 from reporter.analysis import bench
 from reporter.analysis.frames import walk
-from reporter.analysis.verdict import FASTER, Verdict, compare_samples, level
+from reporter.analysis.verdict import FASTER, WORDS, Verdict, compare_samples, level
 from reporter.results import (AllocationSite, Benchmark, Frame, MemoryInsights, RunRecord,
                               TimingStats, WorkloadResult)
 
@@ -206,10 +206,8 @@ def headline(workload: WorkloadResult) -> Headline:
     insights, run = workload.insights, workload.insights_run
     gc_s = sum(g.time_s for g in insights.generations) if insights else None
     view = benchmark_view(workload.benchmark) if workload.benchmark else None
-    words: dict[str, int] = {}
-    for row in view.rows if view else []:
-        if row.verdict is not None:
-            words[row.verdict.word] = words.get(row.verdict.word, 0) + 1
+    found = [r.verdict.word for r in view.rows if r.verdict is not None] if view else []
+    words = {word: found.count(word) for word in WORDS if word in found}
     return Headline(
         name=workload.name, failed=len(workload.failed), wall=workload.timing,
         hottest=hottest, hottest_share=share,

@@ -105,3 +105,23 @@ def test_a_shared_bundle_opens_offline_after_extraction(report, open_page, tmp_p
         assert log.errors == [] and log.dialogs == []
         graphs = 0 if path.name == "index.html" else 5
         assert page.locator("figure.flamegraph.live").count() == graphs
+
+
+def test_every_page_answers_first_and_can_be_moved_around_in(report, open_page):
+    index, _ = open_page(report / "index.html")
+    cards = index.locator("section.answers article.card")
+    assert cards.count() == 2
+    assert "wall time" in cards.first.inner_text()
+    for path in pages_of(report):
+        page, _ = open_page(path)
+        targets = page.eval_on_selector_all(
+            "a[href^='#']", "links => links.map(a => a.getAttribute('href').slice(1))")
+        missing = [t for t in targets
+                   if page.locator(f"[id='{t}']").count() == 0]  # ids may hold any character
+        assert not missing, (path.name, missing)
+        if path.name != "index.html":
+            assert page.locator("nav.toc a[href='#runs']").count() == 1
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            home = page.locator("header a.home")
+            assert home.is_visible() and home.get_attribute("href") == "index.html"
+            assert abs(page.locator("header").bounding_box()["y"]) < 1  # sticky at the top

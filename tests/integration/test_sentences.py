@@ -40,7 +40,7 @@ class Text(HTMLParser):
             self._in_list += 1
         elif tag == "li" and self._in_list:
             self._item = []
-        elif tag == "p":
+        elif tag in ("p", "dd"):
             self._paragraph = []
 
     def handle_endtag(self, tag):
@@ -49,7 +49,7 @@ class Text(HTMLParser):
         elif tag == "li" and self._item is not None:
             self.items.append("".join(self._item).strip())
             self._item = None
-        elif tag == "p" and self._paragraph is not None:
+        elif tag in ("p", "dd") and self._paragraph is not None:
             self.paragraphs.append(" ".join("".join(self._paragraph).split()))
             self._paragraph = None
 
@@ -123,4 +123,5 @@ def test_figures_in_the_paragraphs_are_those_of_results_json(report):
                 assert (f"{p.samples:,} samples every {seconds(p.interval_s)} over "
                         f"{seconds(p.duration_s)}") in paragraphs
         timing = workload.timing
-        assert f"median {seconds(timing.median)}" in paragraphs
+        q1, q3 = timing.quartiles
+        assert f"{seconds(timing.median)}, quartiles {seconds(q1)} – {seconds(q3)}" in paragraphs

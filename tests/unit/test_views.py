@@ -6,8 +6,10 @@ import pytest
 
 from reporter.analysis import verdict
 from reporter.render.export import pyperf_suite
-from reporter.render.views import benchmark_view, ratio_marks, scenario_rows, scenario_sentences
-from reporter.results import SCENARIO, Benchmark, CaseTiming, RunRecord, WorkloadResult
+from reporter.render.views import (answers, benchmark_view, headline, ratio_marks, scenario_rows,
+                                   scenario_sentences)
+from reporter.results import (BARE, SCENARIO, Benchmark, CaseTiming, FlameGraph, Frame,
+                              PyinstrumentSummary, RunRecord, WorkloadResult)
 
 
 def scenario(label, repeat, wall, status="ok"):
@@ -87,3 +89,27 @@ def test_the_pyperf_suite_is_what_pyperf_reads(tmp_path):
     assert twice.get_nrun() == 2 and len(twice.get_values()) == 12
     assert twice.median() == pytest.approx(5e-8)
     assert twice.get_metadata()["inner_loops"] == 20
+
+
+def test_answers_name_the_fastest_variant_by_a_decided_margin_only():
+    result = _benchmark()
+    result.cases[1] = CaseTiming("half", "loop", True, "", 1000, [2e-8] * 12, 10,
+                                 ratios=[[0.5 + p / 1000] * 6 for p in range(10)])
+    (line,) = answers(result)
+    assert line.startswith("loop: half is fastest, 0.50× the time of plain (95% interval")
+    result.cases[1].ratios = [[0.99 + p / 500] * 6 for p in range(10)]  # straddles the band
+    assert answers(result) == ["loop: no variant is decidedly faster than plain"]
+
+
+def test_the_headline_takes_each_figure_from_its_source():
+    leaf = Frame("hot", "w.py", 3, 6.0, 6.0)
+    other = Frame("[other] 2 smaller", "", 0, 1.0, 1.0)
+    tree = Frame("<module>", "w.py", 1, 10.0, 3.0, [leaf, other])
+    profiled = RunRecord("pyinstrument", 0, "ok", "", 0, 1.0, 1.0, "",
+                         pyinstrument=PyinstrumentSummary(
+                             1.0, 10, 0.001, [FlameGraph("cpu", "CPU", "seconds", tree)]))
+    bare = [RunRecord(BARE, i, "ok", "", 0, 0.5 + i / 10, 1.0, "") for i in (1, 2, 3)]
+    found = headline(WorkloadResult("w", "w.py", [], [*bare, profiled]))
+    assert found.hottest.function == "hot" and found.hottest_share == 0.6
+    assert found.wall.median == 0.7 and found.failed == 0
+    assert found.peak_bytes is None and found.gc_s is None and not found.answers
