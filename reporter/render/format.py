@@ -16,6 +16,8 @@ def seconds(value: Optional[float]) -> str:
     """A duration with a unit a person reads at a glance."""
     if value is None:
         return "–"
+    if value == 0:
+        return "0 s"
     if value >= 1:
         return f"{value:.2f} s"
     if value >= 1e-3:
@@ -31,7 +33,9 @@ def size(value: Optional[float]) -> str:
         return "–"
     for unit in ("B", "KiB", "MiB", "GiB"):
         if abs(value) < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            if unit == "B":  # whole bytes as such; a mean per instance keeps its tenth
+                return f"{value:.0f} B" if float(value).is_integer() else f"{value:.1f} B"
+            return f"{value:.1f} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
 
@@ -72,8 +76,12 @@ def where(frame: Any) -> str:
 
 
 def count(value: Optional[float]) -> str:
-    """A count with thousands separators: 1,300,855."""
-    return "–" if value is None else f"{value:,.0f}"
+    """A count with thousands separators: 1,300,855 (a fractional value keeps 6 digits)."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.6g}"
+    return f"{value:,.0f}"
 
 
 def plural(number: int, noun: str, many: str = "") -> str:

@@ -113,3 +113,24 @@ def test_a_comparison_page_draws_its_difference_graph(tmp_path, open_page):
     assert grown.get_attribute("fill").startswith("hsl(0,")  # red: it grew
     grown.hover()
     assert "against the base" in page.inner_text("figure.flamegraph .flame-tooltip")
+
+
+def test_the_keyboard_reaches_and_zooms_every_frame(tiny_page, open_page):
+    page, _ = open_page(tiny_page)
+    canvas = page.locator("#graph-cpu .flame-canvas")
+    canvas.focus()
+    assert page.evaluate("document.activeElement.classList.contains('flame-canvas')")
+    canvas.press("ArrowUp")  # from the root towards the leaves, as the flame is drawn
+    cursor = page.locator("#graph-cpu g.frame.cursor")
+    assert cursor.count() == 1
+    name = cursor.get_attribute("data-name")
+    assert name in page.inner_text("#graph-cpu .flame-status")
+    canvas.press("Enter")
+    assert not page.locator("#graph-cpu .flame-reset").is_disabled()
+    assert "zoomed into " + name in page.inner_text("#graph-cpu .flame-status")
+    canvas.press("Escape")
+    assert page.locator("#graph-cpu .flame-reset").is_disabled()
+    flip = page.locator("#graph-cpu .flame-flip")
+    assert flip.get_attribute("aria-pressed") == "false"
+    flip.click()
+    assert flip.get_attribute("aria-pressed") == "true"  # the button shows its state

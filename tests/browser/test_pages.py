@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 import zipfile
@@ -125,3 +126,15 @@ def test_every_page_answers_first_and_can_be_moved_around_in(report, open_page):
             home = page.locator("header a.home")
             assert home.is_visible() and home.get_attribute("href") == "index.html"
             assert abs(page.locator("header").bounding_box()["y"]) < 1  # sticky at the top
+
+
+UNFORMATTED = r"(?<![\d,.:#/x-])\d{5,}(?![\d,])"  # 5+ digits with no thousands separator
+
+
+def test_no_table_prints_a_big_count_unformatted(report, open_page):
+    for path in pages_of(report):
+        page, _ = open_page(path)
+        cells = page.eval_on_selector_all(
+            "table td", "cells => cells.map(c => c.innerText)")
+        found = [c for c in cells if re.search(UNFORMATTED, c)]
+        assert not found, (path.name, found[:5])

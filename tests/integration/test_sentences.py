@@ -12,7 +12,7 @@ import pytest
 from reporter import results
 from reporter.analysis import bench
 from reporter.cli import main
-from reporter.render.format import percent, seconds
+from reporter.render.format import percent, plural, seconds
 from reporter.render.views import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
 
@@ -111,7 +111,7 @@ def test_figures_in_the_paragraphs_are_those_of_results_json(report):
         assert insights.gc_description in paragraphs
         gc_time = sum(g.time_s for g in insights.generations)
         runs = sum(g.collections for g in insights.generations)
-        assert (f"It ran {runs} times for {seconds(gc_time)} "
+        assert (f"It ran {plural(runs, 'time')} for {seconds(gc_time)} "
                 f"({percent(gc_time, workload.insights_run.wall_s)} of the script's") in paragraphs
         for record in workload.profiled:
             if record.cprofile:

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from reporter.render.charts import tree_rows
-from reporter.render.format import percent, ratio, seconds, short_path, size, where
+from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
 from reporter.results import Frame, FunctionStat
 
 
@@ -50,3 +50,12 @@ def test_tree_rows_balance_open_and_close():
     rows = [(kind, f.function if f else None) for kind, f in tree_rows(tree)]
     assert rows == [("open", "a"), ("open", "b"), ("leaf", "c"), ("close", None),
                     ("leaf", "d"), ("close", None)]
+
+
+def test_counts_read_with_separators_and_nouns_agree():
+    assert count(1300855) == "1,300,855" and count(None) == "–"
+    assert count(0.5) == "0.5" and count(2.0) == "2"
+    assert plural(1, "call") == "1 call" and plural(100000, "call") == "100,000 calls"
+    assert plural(2, "process", "processes") == "2 processes"
+    assert seconds(0) == "0 s"
+    assert size(96) == "96 B" and size(112.7) == "112.7 B" and size(96.0) == "96 B"

@@ -32,11 +32,14 @@
     return root;
   }
 
+  // The same rules as reporter/render/format.py, so a figure reads alike in a table and here.
   function format(value, unit) {
     if (unit === "seconds") {
+      if (value === 0) return "0 s";
       if (value >= 1) return value.toFixed(2) + " s";
       if (value >= 1e-3) return (value * 1e3).toFixed(1) + " ms";
-      return (value * 1e6).toFixed(0) + " µs";
+      if (value >= 1e-6) return (value * 1e6).toFixed(1) + " µs";
+      return (value * 1e9).toFixed(1) + " ns";
     }
     if (unit === "bytes") {
       var units = ["B", "KiB", "MiB", "GiB"], i = 0;
@@ -103,10 +106,13 @@
     this.figure.querySelector(".flame-reset").addEventListener("click", function () {
       self.zoom(self.root);
     });
-    this.figure.querySelector(".flame-flip").addEventListener("click", function () {
+    var flip = this.figure.querySelector(".flame-flip");
+    flip.addEventListener("click", function () {
       self.icicle = !self.icicle;
+      flip.setAttribute("aria-pressed", String(self.icicle));
       self.render();
     });
+    this.holder.addEventListener("keydown", function (event) { self.key(event); });
     this.holder.addEventListener("click", function (event) {
       var node = self.nodeAt(event);
       if (node) self.zoom(node.other ? node.parent : node);
@@ -119,6 +125,33 @@
     window.addEventListener("resize", function () { self.render(); });
   };
 
+  /* The keyboard: a cursor frame moves with the arrows (towards the leaves or the root as
+   * drawn, and between siblings), Enter or Space zooms into it, Escape zooms back out. */
+  FlameGraph.prototype.key = function (event) {
+    var node = this.cursor || this.zoomed, next = null, up = this.icicle ? -1 : 1;
+    var siblings = node.parent ? node.parent.children : [node];
+    var at = siblings.indexOf(node);
+    if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      var deeper = (event.key === "ArrowUp") === (up === 1);
+      next = deeper ? node.children[0] || null : node.parent;
+    } else if (event.key === "ArrowLeft") {
+      next = siblings[at - 1] || null;
+    } else if (event.key === "ArrowRight") {
+      next = siblings[at + 1] || null;
+    } else if (event.key === "Enter" || event.key === " ") {
+      this.zoom(node);
+    } else if (event.key === "Escape") {
+      this.zoom(this.zoomed.parent || this.root);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    if (next) {
+      this.cursor = next;
+      this.render();
+    }
+  };
+
   FlameGraph.prototype.nodeAt = function (event) {
     var g = event.target.closest ? event.target.closest("g[data-i]") : null;
     return g ? this.drawn[+g.getAttribute("data-i")] : null;
@@ -126,6 +159,7 @@
 
   FlameGraph.prototype.zoom = function (node) {
     this.zoomed = node;
+    this.cursor = this.cursor && node !== this.root ? node : this.cursor;
     this.render();
   };
 
@@ -177,7 +211,8 @@
       g.setAttribute("data-i", this.drawn.length);
       g.setAttribute("data-name", node.name);
       g.setAttribute("class", "frame" + (b.ancestor ? " ancestor" : "") +
-                     (node.other ? " other" : "") + (this.matches(node) ? " match" : ""));
+                     (node.other ? " other" : "") + (this.matches(node) ? " match" : "") +
+                     (node === this.cursor ? " cursor" : ""));
       var rect = document.createElementNS(SVG, "rect");
       rect.setAttribute("x", b.x.toFixed(2));
       rect.setAttribute("y", y);
@@ -227,6 +262,11 @@
 
   FlameGraph.prototype.showStatus = function () {
     var parts = [];
+    if (this.cursor) {
+      parts.push(this.cursor.name + " (" + where(this.cursor) + "): " +
+                 format(this.cursor.value, this.unit) + ", " +
+                 percent(this.cursor.value, this.root.value) + " of all");
+    }
     if (this.zoomed !== this.root) {
       parts.push("zoomed into " + this.zoomed.name + ": " + format(this.zoomed.value, this.unit) +
                  ", " + percent(this.zoomed.value, this.root.value) + " of all");
@@ -270,6 +310,9 @@
     var figures = document.querySelectorAll("figure.flamegraph");
     for (var i = 0; i < figures.length; i++) {
       figures[i].classList.add("live");
+      // Without scripts the text tree is the graph, so it comes open; with them it folds away.
+      var text = figures[i].querySelector("details.calltree-box");
+      if (text) text.open = false;
       figures[i].flameGraph = new FlameGraph(figures[i]);
     }
   }
