@@ -117,7 +117,9 @@ def anatomy(memory: InstanceMemory, alignment: int, threshold: int) -> str:
             layout += ", the dict and values pointers"
     allocations = per_instance_allocations(memory)
     own = min(allocations, key=lambda a: abs(a[0] - memory.getsizeof), default=None)
-    parts = [f"{memory.type_name}: a {memory.getsizeof} B object ({layout})"
+    name = memory.variant if memory.variant == memory.type_name else \
+        f"{memory.variant} ({memory.type_name})"
+    parts = [f"{name}: a {memory.getsizeof} B object ({layout})"
              + (f", allocated as {own[0]} B in {block(own[0])}" if own else "")]
     parts += [f"plus {count:.3g} × {size} B per instance, in {block(size)}"
               for size, count in allocations if (size, count) != own]

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from reporter.analysis import bench, pymalloc
 from reporter.profilers import PROFILERS
 from reporter.render.charts import (bars, gc_timeline, is_series, lines, memory_chart,
-                                    static_tree, tree_rows)
+                                    static_tree, time_axis, tree_rows)
 from reporter.render.export import flame_data, pyperf_suite, speedscope
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
 from reporter.render.views import (benchmark_view, headline, ratio_marks, scenario_rows,
@@ -115,12 +115,13 @@ def environment() -> jinja2.Environment:
     env.filters.update(seconds=seconds, size=size, ratio=ratio, count=count,
                        short_path=short_path, where=where)
     env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
-                       percent=percent, plural=plural, flame_data=flame_data,
+                       percent=percent, plural=plural,
+                       flame_data=functools.partial(flame_data, path=short_path),
                        static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
                        decorated_key=decorated_key,
                        bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
-                       gc_timeline=gc_timeline, is_series=is_series,
+                       gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
                        benchmark_view=benchmark_view, ratio_marks=ratio_marks,
                        headline=headline,

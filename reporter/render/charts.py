@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from reporter.analysis import bench
 from reporter.analysis.frames import prune, walk
-from reporter.render.format import seconds
+from reporter.render.format import count, seconds, size
 from reporter.results import Benchmark, Frame, GcCollection, MemoryPoint
 
 STATIC_TREE_FRACTION = 0.005
@@ -38,30 +38,6 @@ def tree_rows(tree: Frame) -> Iterator[tuple[str, Optional[Frame]]]:
 def static_tree(tree: Frame) -> Frame:
     """The coarser tree shown as text beside a flame graph (and instead of it without JS)."""
     return prune(tree, STATIC_TREE_FRACTION)
-
-
-def memory_chart(points: list[MemoryPoint], width: int = 800,
-                 height: int = 180) -> dict[str, Any]:
-    """SVG coordinates for memory over time: RSS and heap lines, and the heap's peak marked."""
-    if not points:
-        return {}
-    duration = max(points[-1].time_s, 1e-9)
-    top = max(max(p.rss_bytes for p in points), max(p.heap_bytes for p in points), 1)
-
-    def xy(time_s: float, value: int) -> tuple[float, float]:
-        return round(width * time_s / duration, 1), round(height * (1 - value / top), 1)
-
-    def line(values: list[tuple[float, int]]) -> str:
-        return " ".join(f"{x},{y}" for x, y in (xy(t, v) for t, v in values))
-
-    peak = max(points, key=lambda p: p.heap_bytes)
-    px, py = xy(peak.time_s, peak.heap_bytes)
-    return {
-        "width": width, "height": height, "duration": duration, "top": top,
-        "rss": line([(p.time_s, p.rss_bytes) for p in points]),
-        "heap": line([(p.time_s, p.heap_bytes) for p in points]),
-        "peak": {"x": px, "y": py, "time": peak.time_s, "heap": peak.heap_bytes},
-    }
 
 
 def bars(result: Benchmark, operation: Optional[str] = None,
@@ -98,8 +74,13 @@ def is_series(value: Any) -> bool:
                               and all(numbers(v) for v in value.values()))
 
 
-def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150) -> dict[str, Any]:
-    """Polylines for several series on shared axes; points are values or [x, value] pairs."""
+def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150,
+          x_unit: str = "", y_unit: str = "", hover: int = 100) -> dict[str, Any]:
+    """A line chart of several series on shared axes; points are values or [x, value] pairs.
+
+    Gives the polylines, ticks on both axes with their labels in the series' units, and up to
+    `hover` columns whose titles give every series' value there (what a hover shows).
+    """
     def pairs(values: list[Any]) -> list[tuple[float, float]]:
         return [(float(v[0]), float(v[1])) if isinstance(v, (list, tuple)) else (float(i), float(v))
                 for i, v in enumerate(values)]
@@ -110,13 +91,71 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150) -> 
         return {}
     right = max(x for x, _ in points) or 1.0
     top = max(y for _, y in points) or 1.0
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return round(width * x / right, 1), round(height * (1 - y / top), 1)
+
+    columns = []
+    count_ = max(min(hover, max(len(v) for v in data.values())), 1)
+    step = right / count_
+    for i in range(count_):
+        at = (i + 0.5) * step
+        values = [(name, min(v, key=lambda p, at=at: abs(p[0] - at))) for name, v in data.items()]
+        label = ", ".join(f"{name} {label_of(p[1], y_unit)}" for name, p in values)
+        columns.append({"x": round(width * i * step / right, 1),
+                        "w": round(width * step / right, 1),
+                        "title": f"at {label_of(at, x_unit)}: {label}"})
     return {
         "width": width, "height": height, "right": right, "top": top,
+        "x_ticks": [{"at": xy(t, 0)[0], "label": label_of(t, x_unit)}
+                    for t in nice_ticks(right, x_unit)],
+        "y_ticks": [{"at": xy(0, t)[1], "label": label_of(t, y_unit)}
+                    for t in nice_ticks(top, y_unit)],
         "lines": [{"name": name, "colour": PALETTE[i % len(PALETTE)],
-                   "points": " ".join(f"{width * x / right:.1f},{height * (1 - y / top):.1f}"
-                                      for x, y in values)}
+                   "points": " ".join("%s,%s" % xy(x, y) for x, y in values)}
                   for i, (name, values) in enumerate(data.items())],
+        "columns": columns,
     }
+
+
+def memory_chart(points: list[MemoryPoint], width: int = 800,
+                 height: int = 180) -> dict[str, Any]:
+    """Memory over time: RSS and heap lines on real axes, and the heap's peak marked with its
+    label kept inside the chart."""
+    chart = lines({"resident set size": [[p.time_s, p.rss_bytes] for p in points],
+                   "heap in use": [[p.time_s, p.heap_bytes] for p in points]},
+                  width, height, "seconds", "bytes")
+    if not chart:
+        return {}
+    peak = max(points, key=lambda p: p.heap_bytes)
+    x = round(width * peak.time_s / chart["right"], 1)
+    y = round(height * (1 - peak.heap_bytes / chart["top"]), 1)
+    left = x > width * 0.6  # a label near the right edge goes on the left of its dot
+    chart["peak"] = {"x": x, "y": y, "time": peak.time_s, "heap": peak.heap_bytes,
+                     "label_x": x - 8 if left else x + 8, "anchor": "end" if left else "start",
+                     "label_y": max(y + 4, 12)}
+    return chart
+
+
+def nice_ticks(top: float, unit: str = "", most: int = 5) -> list[float]:
+    """Round values from 0 up to `top` for an axis: steps of 1, 2 or 5 times a power of ten
+    (of 1024 for bytes, so a label reads 8.0 MiB, not 7.6 MiB)."""
+    if top <= 0:
+        return [0.0]
+    base = 1024 ** max(int(math.log(top, 1024)), 0) if unit == "bytes" else 1.0
+    raw = top / base / most
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw) * base
+    return [i * step for i in range(int(top // step) + 1)]
+
+
+def label_of(value: float, unit: str) -> str:
+    """An axis or hover label in the unit of its series."""
+    if unit == "seconds":
+        return seconds(value)
+    if unit == "bytes":
+        return size(value)
+    return count(value)
 
 
 def gc_timeline(events: list[GcCollection], duration: float,
@@ -126,6 +165,13 @@ def gc_timeline(events: list[GcCollection], duration: float,
     return [{"x": round(width * e.start_s / duration, 1), "y": 14 + 22 * e.generation,
              "r": round(min(2 + math.log10(1 + e.collected) * 1.5, 9), 1),
              "generation": e.generation, "title": _gc_dot_title(e)} for e in events]
+
+
+def time_axis(duration: float, width: int = 640) -> list[dict[str, Any]]:
+    """Ticks for a time axis from 0 to `duration` seconds, `width` pixels wide."""
+    duration = max(duration, 1e-9)
+    return [{"at": round(width * t / duration, 1), "label": seconds(t)}
+            for t in nice_ticks(duration, "seconds")]
 
 
 def _gc_dot_title(event: GcCollection) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Optional
 
 from reporter.analysis.frames import stacks, walk
@@ -13,8 +14,10 @@ SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
 SPEEDSCOPE_UNITS = {"seconds": "seconds", "bytes": "bytes", "allocations": "none"}
 
 
-def flame_data(graph: FlameGraph, deltas: Optional[dict[int, float]] = None) -> dict[str, Any]:
-    """The tree in preorder as [name, file, line, value, self, depth] rows over a string table.
+def flame_data(graph: FlameGraph, deltas: Optional[dict[int, float]] = None,
+               path: Callable[[str], str] = str) -> dict[str, Any]:
+    """The tree in preorder as [name, file, line, value, self, depth] rows over a string table,
+    each file written by `path` (the page gives the same short paths as its tables).
 
     With `deltas` (a comparison), each row also carries the frame's change against the base,
     null for a frame the base did not have.
@@ -32,7 +35,7 @@ def flame_data(graph: FlameGraph, deltas: Optional[dict[int, float]] = None) -> 
     nodes = []
     for depth, f in walk(graph.tree):
         name = f"{f.function}:{f.line}" if id(f) in by_line else f.function
-        row: list[Any] = [index(name), index(f.file), f.line, _round(f.value),
+        row: list[Any] = [index(name), index(path(f.file)), f.line, _round(f.value),
                           _round(f.self_value), depth]
         if deltas is not None:
             change = deltas.get(id(f), math.nan)

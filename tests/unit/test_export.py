@@ -1,6 +1,8 @@
 """Trees exported for our flame graph and for speedscope."""
 
-from reporter.render.charts import memory_chart, static_tree
+import pytest
+
+from reporter.render.charts import memory_chart, nice_ticks, static_tree
 from reporter.render.export import flame_data, speedscope
 from reporter.results import FlameGraph, Frame, MemoryPoint
 
@@ -49,6 +51,20 @@ def test_static_tree_folds_small_frames():
 def test_memory_chart_scales_and_marks_the_peak():
     points = [MemoryPoint(0.0, 100, 10), MemoryPoint(1.0, 200, 50), MemoryPoint(2.0, 150, 20)]
     chart = memory_chart(points, width=200, height=100)
-    assert chart["rss"].split()[1] == "100.0,0.0"
-    assert chart["peak"] == {"x": 100.0, "y": 75.0, "time": 1.0, "heap": 50}
+    assert chart["lines"][0]["points"].split()[1] == "100.0,0.0"
+    peak = chart["peak"]
+    assert (peak["x"], peak["y"], peak["time"], peak["heap"]) == (100.0, 75.0, 1.0, 50)
+    assert peak["anchor"] == "start"  # in the middle: the label goes right of the dot
+    late = memory_chart([MemoryPoint(0.0, 100, 10), MemoryPoint(2.0, 150, 90)], 200, 100)
+    assert late["peak"]["anchor"] == "end" and late["peak"]["label_x"] < late["peak"]["x"]
+    assert [t["label"] for t in chart["y_ticks"]] == ["0 B", "50 B", "100 B", "150 B", "200 B"]
+    assert chart["x_ticks"][-1]["label"] == "2.00 s"
+    assert len(chart["columns"]) == 3 and "heap in use 50 B" in chart["columns"][1]["title"]
     assert not memory_chart([])
+
+
+def test_axis_ticks_are_round_numbers_in_their_unit():
+    assert nice_ticks(10) == [0, 2, 4, 6, 8, 10]
+    assert nice_ticks(0.7, "seconds") == pytest.approx([0, 0.2, 0.4, 0.6])
+    assert nice_ticks(30 * 2 ** 20, "bytes")[1] == 10 * 2 ** 20  # MiB steps, not 10 MB
+    assert nice_ticks(0) == [0.0]
