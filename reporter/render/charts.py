@@ -95,16 +95,6 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150,
     def xy(x: float, y: float) -> tuple[float, float]:
         return round(width * x / right, 1), round(height * (1 - y / top), 1)
 
-    columns = []
-    count_ = max(min(hover, max(len(v) for v in data.values())), 1)
-    step = right / count_
-    for i in range(count_):
-        at = (i + 0.5) * step
-        values = [(name, min(v, key=lambda p, at=at: abs(p[0] - at))) for name, v in data.items()]
-        label = ", ".join(f"{name} {label_of(p[1], y_unit)}" for name, p in values)
-        columns.append({"x": round(width * i * step / right, 1),
-                        "w": round(width * step / right, 1),
-                        "title": f"at {label_of(at, x_unit)}: {label}"})
     return {
         "width": width, "height": height, "right": right, "top": top,
         "x_ticks": [{"at": xy(t, 0)[0], "label": label_of(t, x_unit)}
@@ -112,10 +102,26 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150,
         "y_ticks": [{"at": xy(0, t)[1], "label": label_of(t, y_unit)}
                     for t in nice_ticks(top, y_unit)],
         "lines": [{"name": name, "colour": PALETTE[i % len(PALETTE)],
-                   "points": " ".join("%s,%s" % xy(x, y) for x, y in values)}
+                   "points": " ".join(f"{px},{py}" for px, py in (xy(x, y) for x, y in values))}
                   for i, (name, values) in enumerate(data.items())],
-        "columns": columns,
+        "columns": _hover_columns(data, right, width, (x_unit, y_unit), hover),
     }
+
+
+def _hover_columns(data: dict[str, list[tuple[float, float]]], right: float, width: int,
+                   units: tuple[str, str], most: int) -> list[dict[str, Any]]:
+    """Up to `most` columns across a chart, each titled with every series' nearest value."""
+    columns = []
+    count_ = max(min(most, max(len(v) for v in data.values())), 1)
+    step = right / count_
+    for i in range(count_):
+        at = (i + 0.5) * step
+        values = [(name, min(v, key=lambda p, at=at: abs(p[0] - at))) for name, v in data.items()]
+        label = ", ".join(f"{name} {label_of(p[1], units[1])}" for name, p in values)
+        columns.append({"x": round(width * i * step / right, 1),
+                        "w": round(width * step / right, 1),
+                        "title": f"at {label_of(at, units[0])}: {label}"})
+    return columns
 
 
 def memory_chart(points: list[MemoryPoint], width: int = 800,

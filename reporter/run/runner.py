@@ -271,7 +271,7 @@ class Scheduler:
     """
 
     def __init__(self, raw_dir: Path, limits: Limits, workers: int = 1,
-                 cache: Optional[Cache] = None, run_id: str = "",
+                 cache: Optional[Cache] = None, run_id: str = "", *,
                  console: Optional[Console] = None,
                  after: Optional[Callable[[Job], None]] = None) -> None:
         self.raw_dir = raw_dir
