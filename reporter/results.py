@@ -21,7 +21,8 @@ from typing import Any, Optional, TypeVar
 from reporter.errors import ReporterError
 
 # 2: compact JSON, trees pruned to 0.1% with exact totals, full insights only where shown.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
 
 # Modes of a child that run no profiler: repeated unprofiled runs, benchmark timing and sizing.
 BARE = "bare"
@@ -82,13 +83,22 @@ class CProfileSummary:
     total_calls: int
     primitive_calls: int
     total_s: float
-    by_cumulative: list[FunctionStat]
-    by_own: list[FunctionStat]
+    functions: list[FunctionStat]  # every function the script ran, by cumulative time
     graphs: list[FlameGraph] = field(default_factory=list)
     # Functions whose own time exceeds their cumulative time in cProfile's own figures: since
     # 3.12 one cProfile records every thread's calls into one profile, and threads that
     # interleave calls of the same function confuse its accounting.
     inconsistent: int = 0
+
+    @property
+    def by_cumulative(self) -> list[FunctionStat]:
+        """The top functions by cumulative time (the full list is `functions`)."""
+        return self.functions[:TOP_FUNCTIONS]
+
+    @property
+    def by_own(self) -> list[FunctionStat]:
+        """The top functions by their own time."""
+        return sorted(self.functions, key=lambda r: (-r.own_s, -r.cumulative_s))[:TOP_FUNCTIONS]
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from reporter.results import (Environment, FlameGraph, Frame, PyinstrumentSummary, Run, RunRecord,
-                              WorkloadResult)
+from reporter.results import (CProfileSummary, Environment, FlameGraph, Frame, FunctionStat,
+                              PyinstrumentSummary, Run, RunRecord, WorkloadResult)
 
 
 def big_tree(nodes: int, seed: int = 1) -> Frame:
@@ -29,3 +29,18 @@ def run_with_graph(graph: FlameGraph, workload: str = "big") -> Run:
                        pyinstrument=PyinstrumentSummary(1.0, 1, 0.001, [graph]))
     env = Environment("3", "CPython 3", "Linux", "python", "now", {})
     return Run("synthetic", env, [WorkloadResult(workload, f"{workload}.py", [], [record])])
+
+
+def run_with_functions(count: int, seed: int = 1) -> Run:
+    """A run of one workload whose cProfile summary lists `count` functions."""
+    rng = random.Random(seed)
+    rows = [FunctionStat(f"function_{i}", f"/project/package/module_{i % 97}.py", i + 1,
+                         calls, calls, own, own + rng.random())
+            for i in range(count)
+            for calls, own in [(rng.randint(1, 100_000), rng.random() / 100)]]
+    rows.sort(key=lambda r: -r.cumulative_s)
+    summary = CProfileSummary(sum(r.calls for r in rows), sum(r.calls for r in rows),
+                              rows[0].cumulative_s, rows)
+    record = RunRecord("cprofile", 0, "ok", "", 0, 1.0, 1.0, "", cprofile=summary)
+    env = Environment("3", "CPython 3", "Linux", "python", "now", {})
+    return Run("synthetic", env, [WorkloadResult("functions", "functions.py", [], [record])])

@@ -29,7 +29,6 @@ class CProfileProfiler:
 
     name: ClassVar[str] = "cprofile"
     suffix: ClassVar[str] = ".prof"
-    top: int = 25
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
@@ -54,7 +53,7 @@ class CProfileProfiler:
             stats = pstats.Stats(str(artifact)).stats  # type: ignore[attr-defined]
         except (OSError, EOFError, ValueError, TypeError, AttributeError) as exc:
             raise ArtifactError(f"{artifact.name}: not a readable pstats file ({exc})") from exc
-        return summarize_stats(stats, self.top)
+        return summarize_stats(stats)
 
 
 def qualified_stats(profile: cProfile.Profile) -> dict[PstatsKey, PstatsValue]:
@@ -103,8 +102,8 @@ def _label(code: Any, functions: dict[int, str]) -> PstatsKey:
     return code.co_filename, code.co_firstlineno, names.code_qualname(code, functions)
 
 
-def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSummary:
-    """Rank functions by cumulative and by own time, leaving out the harness that ran the
+def summarize_stats(stats: dict[PstatsKey, PstatsValue]) -> CProfileSummary:
+    """Every function the script ran, by cumulative time, leaving out the harness that ran the
     script and splicing out the profiling decorator's frames (their callees join their
     callers). Shares are of the script's total: what the harness called."""
     stats = splice(stats, decorator_keys(stats))
@@ -123,8 +122,7 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue], top: int) -> CProfileSu
         total_calls=sum(r.calls for r in rows),
         primitive_calls=sum(r.primitive_calls for r in rows),
         total_s=total,
-        by_cumulative=sorted(rows, key=lambda r: (-r.cumulative_s, -r.own_s))[:top],
-        by_own=sorted(rows, key=lambda r: (-r.own_s, -r.cumulative_s))[:top],
+        functions=sorted(rows, key=lambda r: (-r.cumulative_s, -r.own_s)),
         graphs=[FlameGraph(
             name="cpu-cprofile", title="CPU time, rebuilt from cProfile's call edges",
             unit="seconds", tree=tree, approximate=True,
@@ -202,7 +200,7 @@ def call_tree(stats: dict[PstatsKey, PstatsValue], harness: set[PstatsKey],
     entries = graph.entries()
     root = Frame("<script>", "", 0, sum(entries.values()), 0.0)
     floor = root.value * min_fraction
-    pending = [(_attach(root, key, value), (key,)) for key, value in entries.items()]
+    pending = [(_attach(root, key, value), (key,)) for key, value in entries.items() if value > 0]
     budget = MAX_TREE_FRAMES
     while pending and budget > 0:
         frame, path = pending.pop()
@@ -242,8 +240,16 @@ class _CallGraph:
                 continue
             value = from_harness if callers else cumulative
             if key[0] == "~" and self.callees[key] and cumulative:
-                for callee, edge in self.callees[key].items():
-                    entries[callee] += edge[3] * value / cumulative
+                # exec is recursive when the script imports: its edges to every imported
+                # module's <module> are nested inside the script's own, so they are taken
+                # largest first until the time the harness gave exec is spent.
+                left = value
+                for callee, edge in sorted(self.callees[key].items(), key=lambda c: -c[1][3]):
+                    share = min(edge[3] * value / cumulative, left)
+                    if share <= 0:
+                        break
+                    entries[callee] += share
+                    left -= share
             else:
                 entries[key] += value
         return entries

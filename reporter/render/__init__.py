@@ -24,8 +24,8 @@ from reporter.render.charts import (bars, gc_timeline, is_series, lines, memory_
                                     static_tree, time_axis, tree_rows)
 from reporter.render.export import flame_data, pyperf_suite, speedscope
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
-from reporter.render.views import (benchmark_view, headline, ratio_marks, scenario_rows,
-                                   scenario_sentences)
+from reporter.render.views import (benchmark_view, function_rows, headline, ratio_marks,
+                                   scenario_rows, scenario_sentences)
 from reporter.results import FlameGraph, Run, WorkloadResult, write_atomic
 
 SPEEDSCOPE_DIR = "speedscope"
@@ -124,7 +124,7 @@ def environment() -> jinja2.Environment:
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
                        benchmark_view=benchmark_view, ratio_marks=ratio_marks,
-                       headline=headline,
+                       headline=headline, function_rows=function_rows,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from reporter.analysis import bench
 from reporter.analysis.frames import walk
 from reporter.analysis.verdict import FASTER, WORDS, Verdict, compare_samples, level
-from reporter.results import (AllocationSite, Benchmark, Frame, MemoryInsights, RunRecord,
-                              TimingStats, WorkloadResult)
+from reporter.render.format import short_path
+from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
+                              RunRecord, TimingStats, WorkloadResult)
 
 
 @dataclass
@@ -270,3 +271,22 @@ def answers(result: Benchmark) -> list[str]:
                      f"per instance against {base.bytes_per_instance:.0f} B for "
                      f"{view.baseline} ({small.bytes_per_instance / base.bytes_per_instance:.2f}×)")
     return found
+
+
+def function_rows(summary: CProfileSummary) -> dict[str, Any]:
+    """Every function of a cProfile summary as compact rows for the page's own table script:
+    [name, file, line, calls, primitive calls, own s, cumulative s, library] over a string
+    table, `library` 1 for the standard library, built-ins and the import machinery."""
+    strings: dict[str, int] = {}
+
+    def index(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    rows = []
+    for row in summary.functions:
+        where = short_path(row.file) if row.file != "~" else ""
+        library = not where or where.startswith(("<stdlib>", "<frozen"))
+        rows.append([index(row.function), index(where), row.line, row.calls,
+                     row.primitive_calls, float(f"{row.own_s:.6g}"),
+                     float(f"{row.cumulative_s:.6g}"), int(library)])
+    return {"strings": list(strings), "rows": rows, "total": summary.total_s}

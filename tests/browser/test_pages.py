@@ -138,3 +138,24 @@ def test_no_table_prints_a_big_count_unformatted(report, open_page):
             "table td", "cells => cells.map(c => c.innerText)")
         found = [c for c in cells if re.search(UNFORMATTED, c)]
         assert not found, (path.name, found[:5])
+
+
+def test_the_full_function_table_sorts_and_filters(report, open_page):
+    page, _ = open_page(report / "tiny.html")
+    box = page.locator("#cprofile .function-table")
+    assert "live" in box.get_attribute("class")
+    assert not page.locator("#cprofile .static-tables").is_visible()  # replaced by the full one
+    rows = box.locator("tbody tr")
+    total = rows.count()
+    assert total > 5 and "functions" in box.locator(".function-status").inner_text()
+    box.locator("thead button", has_text="calls").click()  # most calls first
+    calls = [int(t.split("/")[0].replace(",", "")) for t in
+             box.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    assert calls == sorted(calls, reverse=True)
+    box.locator(".function-filter").fill("spin")
+    assert 0 < rows.count() < total
+    assert all("spin" in t for t in box.locator("tbody tr td:first-child").all_inner_texts())
+    box.locator(".function-filter").fill("")
+    box.locator(".function-library").check()
+    assert all(not t.startswith(("<stdlib>", "<frozen", "built-in"))
+               for t in box.locator("tbody tr td:nth-child(2)").all_inner_texts())

@@ -3,6 +3,7 @@ ends cleanly, and every tree and table keeps its invariants."""
 
 from __future__ import annotations
 
+import pstats
 import sys
 
 import pytest
@@ -32,7 +33,7 @@ def test_every_foreign_script_runs_cleanly_in_every_mode(foreign_run):
 
 
 def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
-    _, run, _ = foreign_run
+    _, run, run_dir = foreign_run
     for workload in run.workloads:
         for record in workload.profiled:
             for graph in record.graphs:
@@ -45,6 +46,11 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
                         assert sys.version_info >= (3, 12)  # threads in one profile
                     else:
                         assert row.own_s <= row.cumulative_s * (1 + 1e-9) + 1e-9, row.function
+                # the profiled time is pstats' own total, less the harness's few frames: an
+                # imported module's time is counted once, inside the line that imported it
+                oracle = pstats.Stats(str(run_dir / record.artifacts["artifact"])).total_tt
+                assert oracle * 0.9 <= summary.total_s <= oracle * (1 + 1e-9), workload.name
+                assert len(summary.functions) > len(summary.by_cumulative)  # the full table
             if record.memray:
                 peak = next(g for g in record.graphs if g.name == "memory-peak").tree
                 assert peak.value == pytest.approx(record.memray.peak_bytes, rel=0.01)

@@ -54,7 +54,7 @@ def test_cprofile_summary_drops_the_harness_and_ranks_both_ways():
         slow: (1, 1, 2.0, 2.0, {module: (1, 1, 2.0, 2.0)}),
         busy: (5, 100, 0.8, 0.8, {module: (5, 100, 0.8, 0.8)}),
     }
-    summary = summarize_stats(stats, top=10)
+    summary = summarize_stats(stats)
     names = [r.function for r in summary.by_cumulative]
     assert names == ["<module>", "slow", "busy"]
     assert [r.function for r in summary.by_own] == ["slow", "busy", "<module>"]
