@@ -6,6 +6,7 @@ formats the tables it draws the same way (`flamegraph.js`'s `fmt`).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import sysconfig
@@ -51,21 +52,31 @@ def percent(part: float, whole: float) -> str:
 
 
 def short_path(path: str) -> str:
-    """A file path without the parts that only say where Python is installed."""
+    """A file path without the parts that only say where Python is installed: installed
+    packages from their package, the standard library as <stdlib>/, the project relative."""
     if not path or path.startswith("<"):
         return path
-    cwd = os.getcwd() + os.sep
-    if path.startswith(cwd):
-        return path[len(cwd):]
+    return _short_path(path, os.getcwd() + os.sep)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _short_path(path: str, cwd: str) -> str:
     for marker in ("site-packages" + os.sep, "dist-packages" + os.sep):
-        if marker in path:
+        if marker in path:  # before the project: a venv inside it is still installed code
             return path.split(marker, 1)[1]
-    stdlib = sysconfig.get_paths()["stdlib"] + os.sep
+    stdlib = _stdlib()
     if path.startswith(stdlib):
         return "<stdlib>/" + path[len(stdlib):]
+    if path.startswith(cwd):
+        return path[len(cwd):]
     if path.startswith(sys.prefix + os.sep):
         return path[len(sys.prefix) + 1:]
     return path
+
+
+@functools.lru_cache(maxsize=1)
+def _stdlib() -> str:
+    return sysconfig.get_paths()["stdlib"] + os.sep
 
 
 def where(frame: Any) -> str:
