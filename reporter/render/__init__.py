@@ -18,13 +18,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from reporter.analysis import bench, pymalloc
 from reporter.profilers import PROFILERS
 from reporter.render.charts import (bars, gc_timeline, is_series, lines, memory_chart,
                                     static_tree, time_axis, tree_rows)
 from reporter.render.export import flame_data, pyperf_suite, speedscope
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
-from reporter.render.views import (benchmark_view, function_rows, headline, ratio_marks,
+from reporter.render.views import (benchmark_view, function_rows, headline, instance_rows,
+                                   instance_size_classes, pymalloc_view, ratio_marks,
                                    scenario_rows, scenario_sentences)
 from reporter.results import FlameGraph, Run, WorkloadResult, write_atomic
 
@@ -120,11 +120,12 @@ def environment() -> jinja2.Environment:
                        static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
                        decorated_key=decorated_key,
-                       bench=bench, bars=bars, pymalloc=pymalloc, lines=lines,
+                       bars=bars, pymalloc_view=pymalloc_view, lines=lines,
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
                        benchmark_view=benchmark_view, ratio_marks=ratio_marks,
                        headline=headline, function_rows=function_rows,
+                       instance_rows=instance_rows, instance_size_classes=instance_size_classes,
                        profilers=list(PROFILERS), status_labels=STATUS_LABELS)
     return env
 

@@ -11,12 +11,12 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from reporter.analysis import bench
+from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import walk
 from reporter.analysis.verdict import FASTER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import short_path
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
-                              RunRecord, TimingStats, WorkloadResult)
+                              PymallocStats, RunRecord, TimingStats, WorkloadResult)
 
 
 @dataclass
@@ -129,6 +129,7 @@ class BenchmarkView:
     budget_s: float
     spent_s: float
     processes: int
+    conclusions: list[str]  # the findings, each drawn from this run's numbers
 
 
 def benchmark_view(result: Benchmark) -> BenchmarkView:
@@ -155,7 +156,8 @@ def benchmark_view(result: Benchmark) -> BenchmarkView:
         comparisons=len(compared), level=level(result.confidence),
         unroll=max((r.unroll for r in rows), default=1), rounds=result.rounds,
         budget_s=result.budget_s, spent_s=result.spent_s,
-        processes=max((r.processes for r in rows), default=0))
+        processes=max((r.processes for r in rows), default=0),
+        conclusions=bench.conclusions(result))
 
 
 def ratio_marks(view: BenchmarkView, operation: str, width: int = 380
@@ -290,3 +292,65 @@ def function_rows(summary: CProfileSummary) -> dict[str, Any]:
                      row.primitive_calls, float(f"{row.own_s:.6g}"),
                      float(f"{row.cumulative_s:.6g}"), int(library)])
     return {"strings": list(strings), "rows": rows, "total": summary.total_s}
+
+
+@dataclass
+class InstanceRow:
+    """What one instance of a variant costs, as the memory table shows it."""
+
+    variant: str
+    supported: bool
+    reason: str
+    bytes_per_instance: float
+    block_bytes: float  # counted in whole pymalloc blocks: what the arenas hold
+    getsizeof: int
+    struct: str
+    pre_header: int
+    dict_bytes: Optional[int]
+    weakref_slot: bool
+    allocations: list[tuple[float, int, Optional[int]]]  # per instance: count, size, class
+    anatomy: str  # why it costs that, in the lecture's words
+
+
+def instance_rows(result: Benchmark) -> list[InstanceRow]:
+    """The benchmark's memory table, with each allocation's pymalloc size class."""
+    align, threshold = result.pymalloc_alignment, result.pymalloc_threshold
+    return [InstanceRow(
+        variant=m.variant, supported=m.supported, reason=m.reason,
+        bytes_per_instance=m.bytes_per_instance if m.supported else 0.0,
+        block_bytes=bench.block_bytes(m, align, threshold) if m.supported else 0.0,
+        getsizeof=m.getsizeof, pre_header=m.pre_header if m.supported else 0,
+        struct=f"{m.basicsize}{f' + {m.item_bytes}' if m.item_bytes else ''} B",
+        dict_bytes=m.dict_bytes, weakref_slot=m.weakref_slot,
+        allocations=[(count, size, bench.size_class(size, align, threshold))
+                     for size, count in bench.per_instance_allocations(m)],
+        anatomy=bench.anatomy(m, align, threshold) if m.supported else "")
+        for m in result.memory]
+
+
+def instance_size_classes(workload: WorkloadResult, alignment: int,
+                          threshold: int) -> list[int]:
+    """The pymalloc block sizes the benchmark's instances land in, for the pymalloc table."""
+    if not workload.benchmark:
+        return []
+    found = {bench.size_class(size, alignment, threshold)
+             for m in workload.benchmark.memory if m.supported
+             for size, _ in bench.per_instance_allocations(m)}
+    return sorted(size for size in found if size)
+
+
+@dataclass
+class PymallocView:
+    """The pymalloc section: where this build differs from the classic table, the size
+    classes whose use grew most, and every class before and at the end of the script."""
+
+    differences: list[str]
+    busiest: list[int]
+    classes: list[dict[str, int]]
+
+
+def pymalloc_view(before: PymallocStats, end: PymallocStats) -> PymallocView:
+    """The pymalloc section's figures, from the two `_debugmallocstats` readings."""
+    return PymallocView(differences=pymalloc.differences_from_classic(end),
+                        busiest=pymalloc.busiest(before, end),
+                        classes=pymalloc.class_changes(before, end))

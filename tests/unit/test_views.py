@@ -6,10 +6,10 @@ import pytest
 
 from reporter.analysis import verdict
 from reporter.render.export import pyperf_suite
-from reporter.render.views import (answers, benchmark_view, headline, ratio_marks, scenario_rows,
-                                   scenario_sentences)
+from reporter.render.views import (answers, benchmark_view, headline, instance_rows, ratio_marks,
+                                   scenario_rows, scenario_sentences)
 from reporter.results import (BARE, SCENARIO, Benchmark, CaseTiming, FlameGraph, Frame,
-                              PyinstrumentSummary, RunRecord, WorkloadResult)
+                              InstanceMemory, PyinstrumentSummary, RunRecord, WorkloadResult)
 
 
 def scenario(label, repeat, wall, status="ok"):
@@ -114,3 +114,16 @@ def test_the_headline_takes_each_figure_from_its_source():
     assert found.hottest.function == "hot" and found.hottest_share == 0.6
     assert found.wall.median == 0.7 and found.failed == 0
     assert found.peak_bytes is None and found.gc_s is None and not found.answers
+
+
+def test_the_memory_table_gives_each_allocation_its_size_class():
+    memory = [InstanceMemory("slots", "Slots()", True, "", instances=10, traced_bytes=560,
+                             allocation_sizes=[[56, 10]], type_name="Slots", basicsize=40,
+                             getsizeof=56, gc_tracked=True),
+              InstanceMemory("frozen", "F()", False, "TypeError: no")]
+    result = Benchmark(cases=[], memory=memory, gc_enabled=True, pymalloc_alignment=16,
+                       pymalloc_threshold=512)
+    slots, frozen = instance_rows(result)
+    assert slots.allocations == [(1.0, 56, 64)] and slots.block_bytes == 64
+    assert slots.struct == "40 B" and "slots (Slots): a 56 B object" in slots.anatomy
+    assert not frozen.supported and frozen.reason == "TypeError: no"
