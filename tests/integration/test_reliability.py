@@ -280,3 +280,15 @@ def test_a_shared_bundle_holds_no_machine_paths(tmp_path):
         assert "&lt;tmp&gt;/" in archive.read(f"{run_dir.name}/tiny.html").decode()
     for page in run_dir.glob("*.html"):  # --redact-paths: the report itself too
         assert str(tmp_path) not in page.read_text()
+
+
+def test_redacted_paths_inside_the_project_are_relative_to_it(tmp_path, monkeypatch):
+    project = tmp_path / "homework"
+    (project / "pkg").mkdir(parents=True)
+    shutil.copy(RESOURCES / "tiny.py", project / "pkg" / "tiny.py")
+    monkeypatch.chdir(project)  # the project is where the student runs the reporter
+    assert main(["run", "pkg/tiny.py", "--out", "reports", "--repeat", "1",
+                 "--profilers", "cprofile", "--redact-paths"]) == 0
+    page = (project / "reports" / "latest" / "tiny.html").read_text()
+    assert "pkg/tiny.py:" in page and str(tmp_path) not in page
+    assert "&lt;tmp&gt;/homework" not in page  # inside the project: relative, not <tmp>/
