@@ -35,7 +35,8 @@ def size(value: Optional[float]) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if abs(value) < 1024 or unit == "GiB":
             if unit == "B":  # whole bytes as such; a mean per instance keeps its tenth
-                return f"{value:.0f} B" if float(value).is_integer() else f"{value:.1f} B"
+                close = abs(value - round(value)) < 0.05
+                return f"{round(value):.0f} B" if close else f"{value:.1f} B"
             return f"{value:.1f} {unit}"
         value /= 1024
     raise AssertionError("unreachable")

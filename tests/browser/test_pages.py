@@ -159,3 +159,20 @@ def test_the_full_function_table_sorts_and_filters(report, open_page):
     box.locator(".function-library").check()
     assert all(not t.startswith(("<stdlib>", "<frozen", "built-in"))
                for t in box.locator("tbody tr td:nth-child(2)").all_inner_texts())
+
+
+def test_charts_have_axes_hover_values_and_an_unclipped_peak(report, open_page):
+    page, _ = open_page(report / "tiny.html")
+    chart = page.locator("#memray figure.chart svg").first
+    ticks = chart.locator("text.tick").all_text_contents()
+    assert any(t.endswith(" s") or t.endswith("ms") for t in ticks)  # a time axis
+    assert any(t.endswith("B") for t in ticks)  # a size axis
+    assert chart.locator("rect.hover title").count() > 0
+    label = chart.locator("text.peak-label")
+    assert "highest heap sample" in label.text_content()
+    inside = page.evaluate("""svg => {
+        const box = svg.viewBox.baseVal, text = svg.querySelector("text.peak-label").getBBox();
+        return text.x >= box.x && text.x + text.width <= box.x + box.width
+            && text.y >= box.y && text.y + text.height <= box.y + box.height;
+    }""", chart.element_handle())
+    assert inside  # the peak's value is never cut off by the chart's edge

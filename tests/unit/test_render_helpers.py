@@ -58,4 +58,4 @@ def test_counts_read_with_separators_and_nouns_agree():
     assert plural(1, "call") == "1 call" and plural(100000, "call") == "100,000 calls"
     assert plural(2, "process", "processes") == "2 processes"
     assert seconds(0) == "0 s"
-    assert size(96) == "96 B" and size(112.7) == "112.7 B" and size(96.0) == "96 B"
+    assert size(96) == "96 B" and size(112.7) == "112.7 B" and size(96.0016) == "96 B"
