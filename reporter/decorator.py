@@ -358,6 +358,9 @@ def _generator_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Cal
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         counts = getattr(state.local, "counts", None) or state.thread_counts()
         counts.calls += 1
+        if _COUNT_ONLY:  # a timing or profiled run: no step of ours between the resumes
+            counts.unprofiled += 1
+            return (yield from func(*args, **kwargs))
         return (yield from _drive(state, func(*args, **kwargs)))
     return wrapper
 
@@ -367,6 +370,9 @@ def _coroutine_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Cal
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         counts = getattr(state.local, "counts", None) or state.thread_counts()
         counts.calls += 1
+        if _COUNT_ONLY:
+            counts.unprofiled += 1
+            return await func(*args, **kwargs)
         return await _Steps(state, func(*args, **kwargs))
     return wrapper
 

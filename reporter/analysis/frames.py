@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Optional
 
 from reporter.results import Frame
 
@@ -78,18 +78,24 @@ def focus(tree: Frame, entry: FramePredicate, name: str) -> Frame:
     return Frame(function=name, file="", line=0, value=total, self_value=own, children=roots)
 
 
-def remove(tree: Frame, unwanted: FramePredicate) -> Frame:
-    """Splice out unwanted frames: their children move up, their own time goes to the parent."""
+def remove(tree: Frame, unwanted: FramePredicate, own: Optional[str] = None) -> Frame:
+    """Splice out unwanted frames: their children move up; their own time goes to the parent,
+    or, with `own`, into a leaf of that name under the parent (so a wrapper's cost is shown
+    as its own, not as the caller's)."""
     children: list[Frame] = []
     self_value = tree.self_value
     pending = list(tree.children)
     while pending:
         child = pending.pop(0)
         if unwanted(child):
-            self_value += child.self_value
+            if own is None:
+                self_value += child.self_value
+            elif child.self_value:
+                children.append(Frame(function=own, file="", line=0, value=child.self_value,
+                                      self_value=child.self_value))
             pending[0:0] = child.children
         else:
-            children.append(remove(child, unwanted))
+            children.append(remove(child, unwanted, own))
     return replace(tree, self_value=self_value, children=merge_siblings(children))
 
 

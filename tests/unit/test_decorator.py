@@ -12,6 +12,7 @@ import time
 import pytest
 
 from reporter import profile, profile_deco
+from reporter import decorator
 from reporter.decorator import REGISTRY
 
 
@@ -266,3 +267,21 @@ def test_another_active_profiler_keeps_working():
     assert inner.profiled.unprofiled_calls == 1 and inner.stats() is None
     assert "not profiled: another profiler was active" in inner.summary()
     assert any(k[2] == "inner" for k in pstats.Stats(outer).stats)  # type: ignore[attr-defined]
+
+
+def test_count_only_generators_and_coroutines_are_counted_once_and_not_stepped(monkeypatch):
+    monkeypatch.setattr(decorator, "_COUNT_ONLY", True)
+
+    @decorator.profile_deco
+    def numbers(n):
+        yield from range(n)
+
+    @decorator.profile_deco
+    async def answer():
+        return 42
+
+    assert sum(numbers(1000)) == 499500
+    assert asyncio.run(answer()) == 42
+    for function in (numbers, answer):
+        assert function.profiled.calls == 1 and function.profiled.unprofiled_calls == 1
+        assert function.stats() is None
