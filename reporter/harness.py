@@ -24,6 +24,10 @@ _HARNESS_PATHS = (
     *DECORATOR_FILES,
 )
 
+# What the decorator's own frames cost, shown apart from its callers' own time (a frame in
+# pyinstrument's tree, a row in cProfile's table) once its frames are spliced out.
+DECORATOR_OWN = "[profile_deco's own work]"
+
 # pstats keys a function by (file, line, name); C functions have file "~" and line 0.
 PstatsKey = tuple[str, int, str]
 

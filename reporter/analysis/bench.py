@@ -183,7 +183,9 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
         else:
             by_word[found.word].append(f"{timing.variant} ({found.ratio:.2f}×, "
                                        f"{found.low:.2f}–{found.high:.2f}×)")
-    parts = [f"{operation}: {base} takes {baseline.stats.median * 1e9:.1f} ns"]
+    net = baseline.net_stats
+    parts = [f"{operation}: {base} takes {net.median * 1e9:.1f} ns net of the timing loop"
+             if net else f"{operation}: {base} takes {baseline.stats.median * 1e9:.1f} ns"]
     labels = {FASTER: "faster", SLOWER: "slower", SAME: "the same within ±2%",
               UNDECIDED: "undecided (the interval straddles the ±2% band)",
               UNSUPPORTED: "not supported by"}

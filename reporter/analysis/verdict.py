@@ -53,11 +53,13 @@ class Verdict:
         """A class name for the word."""
         return "verdict-" + self.word.replace(" ", "-")
 
-    def describe(self) -> str:
-        """The word with its ratio and interval, as the pages print it."""
+    def describe(self, words: Optional[dict[str, str]] = None) -> str:
+        """The word with its ratio and interval, as the pages print it; `words` renames
+        faster and slower where the measure is not a time (memory: smaller, larger)."""
+        word = (words or {}).get(self.word, self.word)
         if self.ratio is None or self.low is None or self.high is None:
-            return self.word
-        return (f"{self.word} ({self.ratio:.2f}×, {level(self.confidence)} interval "
+            return word
+        return (f"{word} ({self.ratio:.2f}×, {level(self.confidence)} interval "
                 f"{self.low:.2f}–{self.high:.2f}×)")
 
 

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
-from reporter.harness import PstatsKey, harness_keys, is_decorator, runs_the_script
+from reporter.harness import (DECORATOR_OWN, PstatsKey, harness_keys, is_decorator,
+                              runs_the_script)
 from reporter.profilers.base import register
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
 
@@ -106,9 +107,13 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue]) -> CProfileSummary:
     """Every function the script ran, by cumulative time, leaving out the harness that ran the
     script and splicing out the profiling decorator's frames (their callees join their
     callers). Shares are of the script's total: what the harness called."""
-    stats = splice(stats, decorator_keys(stats))
+    decorator = decorator_keys(stats)
+    wrapped = _own_work(stats, decorator)
+    stats = splice(stats, decorator)
     harness = harness_keys(stats)
     rows = [_row(k, v) for k, v in stats.items() if k not in harness]
+    if wrapped.own_s > 0:  # the decorator's cost, on a row of its own: the table adds up
+        rows.append(wrapped)
     # In the tree, an imported module's `<module>` sits under the line that imported it.
     importing = {k for k in stats if k[0].startswith("<frozen importlib")}
     tree = call_tree(splice(stats, importing, drop_c_calls=False), harness)
@@ -132,6 +137,17 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue]) -> CProfileSummary:
                  "folded into their callers' self time. pyinstrument's graph shows real stacks.",
         )],
     )
+
+
+def _own_work(stats: dict[PstatsKey, PstatsValue], keys: set[PstatsKey]) -> FunctionStat:
+    """What the spliced-out frames cost themselves: their own time and that of the C calls
+    they made, as one row."""
+    own = sum(stats[k][2] for k in keys)
+    own += sum(edge[2] for k, (*_, callers) in stats.items() if k[0] == "~"
+               for caller, edge in callers.items() if caller in keys)
+    calls = sum(stats[k][1] for k in keys)
+    return FunctionStat(function=DECORATOR_OWN, file="", line=0, calls=calls,
+                        primitive_calls=calls, own_s=own, cumulative_s=own)
 
 
 def decorator_keys(stats: dict[PstatsKey, PstatsValue]) -> set[PstatsKey]:

@@ -12,7 +12,7 @@ from pyinstrument.session import Session
 
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
-from reporter.harness import is_decorator
+from reporter.harness import DECORATOR_OWN, is_decorator
 from reporter.profilers.base import register, runs_the_script
 from reporter.profilers.pyinstrument_guard import ELIDED, LEAF_FRAMES, ROOT_FRAMES, guarded_sampler
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
@@ -94,10 +94,6 @@ def _frame(frame: Any) -> Frame:
     file, line = frame.file_path or "", frame.line_no or 0
     return Frame(function=names.qualify(file, line, frame.function), file=file, line=line,
                  value=frame.time, self_value=max(frame.time - spent_below, 0.0))
-
-
-# What the profiling decorator's own frames cost, kept apart from the caller's own time.
-DECORATOR_OWN = "[profile_deco's own work]"
 
 
 def script_tree(tree: Frame, min_fraction: float) -> Frame:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import walk
-from reporter.analysis.verdict import FASTER, WORDS, Verdict, compare_samples, level
+from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import short_path
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
                               PymallocStats, RunRecord, TimingStats, WorkloadResult)
@@ -78,10 +78,15 @@ def scenario_sentences(rows: list[ScenarioRow]) -> list[str]:
                 continue
             if verdict.ratio is None:
                 parts.append(f"{what} undecided (fewer than 3 clean runs on a side)")
+            elif what == "peak RSS":  # memory is larger or smaller, not slower or faster
+                parts.append(f"{what} {verdict.describe(MEMORY_WORDS)}")
             else:
                 parts.append(f"{what} {verdict.describe()}")
         found.append(f"“{row.label}” against “{reference.label}”: " + "; ".join(parts) + ".")
     return found
+
+
+MEMORY_WORDS = {FASTER: "smaller", SLOWER: "larger"}
 
 
 @dataclass
@@ -224,13 +229,13 @@ def headline(workload: WorkloadResult) -> Headline:
 
 def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
     """The function with the most own time over the whole tree (its frames summed), left
-    out the synthetic frames ([other], [recursion], the root)."""
-    own: dict[tuple[str, str], float] = {}
-    first: dict[tuple[str, str], Frame] = {}
+    out the synthetic frames ([other], [recursion], the decorator's own work, the root)."""
+    own: dict[tuple[str, str, int], float] = {}
+    first: dict[tuple[str, str, int], Frame] = {}
     for depth, frame in walk(tree):
         if depth == 0 or frame.function.startswith("["):
             continue
-        key = (frame.function, frame.file)
+        key = (frame.function, frame.file, frame.line)  # two <listcomp>s are two functions
         own[key] = own.get(key, 0.0) + frame.self_value
         first.setdefault(key, frame)
     if not own or not tree.value:
@@ -243,8 +248,9 @@ def _calls(workload: WorkloadResult, frame: Frame) -> Optional[int]:
     """cProfile's call count for the function pyinstrument found hottest, if it lists it."""
     for record in workload.runs:
         if record.cprofile:
-            for row in record.cprofile.by_own + record.cprofile.by_cumulative:
-                if row.function == frame.function and row.file == frame.file:
+            wanted = (frame.function, frame.file, frame.line)
+            for row in record.cprofile.functions:
+                if (row.function, row.file, row.line) == wanted:
                     return row.calls
     return None
 

@@ -2,13 +2,16 @@
 
 import re
 import subprocess
+import pstats
 import sys
 from pathlib import Path
 
-import pstats
+import pytest
 
 from reporter import results
 from reporter.cli import main
+from reporter.harness import DECORATOR_OWN
+from reporter.render.views import headline
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +46,7 @@ def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
 def test_decorated_functions_get_their_own_section(tmp_path):
     out = tmp_path / "reports"
     assert main(["run", str(ROOT / "workloads" / "profiled_functions.py"), "--out", str(out),
-                 "--repeat", "1", "--profilers", "cprofile,memray", "--", "12"]) == 0
+                 "--repeat", "1", "--profilers", "cprofile,pyinstrument,memray", "--", "12"]) == 0
     run = results.load(out / "latest" / "results.json")
     (workload,) = run.workloads
     found = {d.name: d for d in workload.decorated}
@@ -58,6 +61,13 @@ def test_decorated_functions_get_their_own_section(tmp_path):
     rows = {r.function: r for r in cprofiled.cprofile.by_cumulative}
     assert rows["fib"].calls == 5 * 465  # its own calls, the decorator spliced out
     assert not [f for f in rows if "wrapper" in f or "resume" in f]
+    # what the decorator itself cost is a row of its own, so the table adds up to the total
+    table = cprofiled.cprofile
+    assert any(r.function == DECORATOR_OWN for r in table.functions)
+    assert sum(r.own_s for r in table.functions) == pytest.approx(table.total_s, rel=0.02)
+    sampled = next(r for r in workload.runs if r.mode == "pyinstrument").graphs[0].tree
+    assert headline(workload).hottest.function != "main"  # wrapper time is not main's own
+    assert all(c.function != "main" or c.self_value < 0.5 * c.value for c in sampled.children)
     # memray's stacks survive the decorator (it stood down): the dicts `table` keeps at the
     # peak are the script's, not "[harness ...]"
     memray_run = next(r for r in workload.runs if r.mode == "memray")
