@@ -120,8 +120,10 @@ def test_figures_in_the_paragraphs_are_those_of_results_json(report):
                         f"in {seconds(p.total_s)} of profiled time") in paragraphs
             if record.pyinstrument:
                 p = record.pyinstrument
-                assert (f"{p.samples:,} samples every {seconds(p.interval_s)} over "
-                        f"{seconds(p.duration_s)}") in paragraphs
+                assert (f"{p.samples:,} samples over {seconds(p.duration_s)}, at an interval "
+                        f"set to {seconds(p.interval_s)}") in paragraphs
+                if p.samples:
+                    assert f"({seconds(p.duration_s / p.samples)} apart on average" in paragraphs
         timing = workload.timing
         q1, q3 = timing.quartiles
         assert f"{seconds(timing.median)}, quartiles {seconds(q1)} – {seconds(q3)}" in paragraphs
