@@ -283,7 +283,7 @@ def test_count_only_generators_and_coroutines_are_counted_once_and_not_stepped(m
     assert sum(numbers(1000)) == 499500
     step = answer()
     with pytest.raises(StopIteration) as done:  # one step: nothing to wait for, no event loop
-        step.send(None)
+        step.send(None)  # pylint: disable=no-member  # a coroutine; pylint infers the 42
     assert done.value.value == 42
     for function in (numbers, answer):
         assert function.profiled.calls == 1 and function.profiled.unprofiled_calls == 1
