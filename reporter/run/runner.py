@@ -204,7 +204,7 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
             raise
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
-            child.wait()
+            reap(child, block=True)
             record = {
                 "returncode": child.returncode,
                 "timed_out": timed_out,
@@ -228,11 +228,9 @@ def watch(child: subprocess.Popen[bytes], deadline: float,
     statm = f"/proc/{child.pid}/statm"
     page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
     while time.perf_counter() < deadline and not (stop and stop.is_set()):
-        try:
-            child.wait(timeout=min(interval, max(deadline - time.perf_counter(), 0)))
+        if reap(child):
             return samples
-        except subprocess.TimeoutExpired:
-            pass
+        time.sleep(min(interval, max(deadline - time.perf_counter(), 0)))
         try:
             with open(statm, encoding="ascii") as f:
                 samples.append([round(time.time(), 4), int(f.read().split()[1]) * page])
@@ -243,16 +241,37 @@ def watch(child: subprocess.Popen[bytes], deadline: float,
     return samples
 
 
+def reap(child: subprocess.Popen[bytes], block: bool = False) -> bool:
+    """True once the child has ended (its status then in `returncode`).
+
+    Waits with os.waitpid, not Popen.wait: Popen guards its wait with a lock that a Ctrl-C
+    arriving between taking and releasing it leaves held, and the next wait then blocks for
+    ever (seen on 3.13: an interrupted reporter that never exited).
+    """
+    if child.returncode is not None:
+        return True
+    try:
+        pid, status = os.waitpid(child.pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:  # reaped already
+        return True
+    if pid == 0:
+        return False
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return True
+
+
 def _stop_group(child: subprocess.Popen[bytes]) -> None:
     """SIGTERM first, so the child can still save its profile; SIGKILL if it will not stop."""
     try:
         os.killpg(child.pid, signal.SIGTERM)
-        child.wait(timeout=TERMINATE_GRACE_S)
     except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
+        return
+    grace = time.perf_counter() + TERMINATE_GRACE_S
+    while not reap(child) and time.perf_counter() < grace:
+        time.sleep(0.01)
+    if not reap(child):
         _kill_group(child.pid)
-        child.wait()
+        reap(child, block=True)
 
 
 def _kill_group(pgid: int) -> None:

@@ -13,6 +13,7 @@ from reporter.cli import main
 from tests.conftest import RESOURCES
 from tests.integration.test_oracles import assert_tree_invariants
 
+THREADED = {"pool_primes", "threads_hash"}  # scripts whose parent process runs threads
 FOREIGN = RESOURCES / "foreign"
 
 
@@ -49,7 +50,11 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
                 # the profiled time is pstats' own total, less the harness's few frames: an
                 # imported module's time is counted once, inside the line that imported it
                 oracle = pstats.Stats(str(run_dir / record.artifacts["artifact"])).total_tt
-                assert oracle * 0.9 <= summary.total_s <= oracle * (1 + 1e-9), workload.name
+                assert oracle * 0.9 <= summary.total_s, workload.name
+                if sys.version_info < (3, 12) or workload.name not in THREADED:
+                    # since 3.12 one cProfile times every thread, and a waiting thread's
+                    # cumulative time can exceed the sum of all own times in pstats itself
+                    assert summary.total_s <= oracle * (1 + 1e-9), workload.name
                 assert len(summary.functions) > len(summary.by_cumulative)  # the full table
             if record.memray:
                 peak = next(g for g in record.graphs if g.name == "memory-peak").tree
