@@ -203,6 +203,7 @@ class Headline:
     gc_share: Optional[float]  # of that run's wall time
     verdicts: dict[str, int]  # benchmark: how many comparisons got each word
     answers: list[str]  # benchmark: per operation, the fastest variant; the smallest one
+    baseline: str  # benchmark: the variant the others are compared with
 
 
 def headline(workload: WorkloadResult) -> Headline:
@@ -224,7 +225,8 @@ def headline(workload: WorkloadResult) -> Headline:
         peak_site=memray.top_at_peak[0] if memray and memray.top_at_peak else None,
         gc_s=gc_s,
         gc_share=gc_s / run.wall_s if gc_s is not None and run and run.wall_s else None,
-        verdicts=words, answers=answers(workload.benchmark) if workload.benchmark else [])
+        verdicts=words, baseline=view.baseline if view else "",
+        answers=answers(workload.benchmark, view) if workload.benchmark else [])
 
 
 def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
@@ -255,10 +257,11 @@ def _calls(workload: WorkloadResult, frame: Frame) -> Optional[int]:
     return None
 
 
-def answers(result: Benchmark) -> list[str]:
+def answers(result: Benchmark, view: Optional[BenchmarkView] = None) -> list[str]:
     """The benchmark's own question, answered from this run: per operation, which variant is
-    fastest by a decided margin and by how much, and which is smallest per instance."""
-    view = benchmark_view(result)
+    fastest by a decided margin and by how much, and which is smallest per instance (`view`,
+    the benchmark's view when the caller has it, spares working the verdicts out again)."""
+    view = view or benchmark_view(result)
     found = []
     for operation in view.operations:
         faster = [r for r in view.rows if r.operation == operation and r.verdict is not None
