@@ -6,8 +6,10 @@ heavy imports: the profiling decorator uses it inside students' scripts.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import sysconfig
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
@@ -17,7 +19,7 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 # frames: trees splice them out (their callees join their callers) rather than cut there.
 # (`reporter/__init__.py` imports the decorator lazily for `from reporter import profile_deco`.)
 DECORATOR_FILES = tuple(os.path.join(_PACKAGE, name)
-                        for name in ("decorator.py", "harness.py", "__init__.py"))
+                        for name in ("decorator.py", "linetrace.py", "harness.py", "__init__.py"))
 _HARNESS_PATHS = (
     os.path.join(_PACKAGE, "run") + os.sep,
     os.path.join(_PACKAGE, "profilers") + os.sep,
@@ -41,6 +43,29 @@ def is_harness(file: str) -> bool:
 def is_decorator(file: str) -> bool:
     """True for the profiling decorator's frames, which sit inside the script's stacks."""
     return file in DECORATOR_FILES
+
+
+def is_users(file: str) -> bool:
+    """True for the script's own files and the project files it imports: a real file that is
+    neither ours, nor the standard library, nor an installed package. Per-line figures are
+    given for these lines only; a library's lines are charged to the user's line that called."""
+    return _is_users(file, _installed_prefixes())
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_users(file: str, installed: tuple[str, ...]) -> bool:
+    if not file or file.startswith("<") or is_harness(file) or is_decorator(file):
+        return False
+    if any(marker in file for marker in ("site-packages" + os.sep, "dist-packages" + os.sep)):
+        return False
+    return not file.startswith(installed)
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_prefixes() -> tuple[str, ...]:
+    """The standard library's folders (a venv's prefix holds only installed packages)."""
+    paths = sysconfig.get_paths()
+    return tuple({paths[k].rstrip(os.sep) + os.sep for k in ("stdlib", "platstdlib")})
 
 
 def runs_the_script(function: str, file: str) -> bool:

@@ -16,12 +16,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional, TypeVar, Union
 
 from reporter.errors import ReporterError
 
 # 2: compact JSON, trees pruned to 0.1% with exact totals, full insights only where shown.
-FORMAT_VERSION = 3
+# 4: per-line time (the line sampler) and memory (memray), the script's own sources.
+FORMAT_VERSION = 4
 TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
 
 # Modes of a child that run no profiler: repeated unprofiled runs, benchmark timing and sizing.
@@ -174,10 +175,55 @@ class MemraySummary:
     timeline: list[MemoryPoint]
     sizes_at_peak: list[SizeBin]
     graphs: list[FlameGraph] = field(default_factory=list)
+    lines: list[LineMemory] = field(default_factory=list)
 
 
 @dataclass
-class RunRecord:
+class LineMemory:
+    """Memory charged to one of the script's own lines: what it allocated, itself or through
+    the library calls it made (the innermost user frame of each stack), and its own part."""
+
+    file: str
+    line: int
+    function: str
+    peak_bytes: int = 0
+    peak_allocations: int = 0
+    exit_bytes: int = 0
+    own_peak_bytes: int = 0
+    own_exit_bytes: int = 0
+
+
+@dataclass
+class LineTime:
+    """CPU time of the main thread sampled on one of the script's own lines."""
+
+    file: str
+    line: int
+    function: str
+    own_s: float  # the line was the innermost Python frame (C functions it calls included)
+    with_calls_s: float  # the line was anywhere on the stack
+    own_samples: int
+    samples: int
+
+
+@dataclass
+class LineTimeSummary:
+    """The line sampler's table: every user line it saw, and what its figures rest on."""
+
+    cpu_s: float  # the main thread's CPU time, all of it, user lines or not
+    samples: int
+    interval_s: float
+    max_interval_s: float
+    handler_s: float
+    lines: list[LineTime] = field(default_factory=list)
+    graphs: list[FlameGraph] = field(default_factory=list)
+
+
+Summary = Union[CProfileSummary, PyinstrumentSummary, MemraySummary, LineTimeSummary]
+
+
+@dataclass
+class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per profiler
     """One child process: how it ended and what its profiler captured."""
 
     mode: str
@@ -200,6 +246,7 @@ class RunRecord:
     cprofile: Optional[CProfileSummary] = None
     pyinstrument: Optional[PyinstrumentSummary] = None
     memray: Optional[MemraySummary] = None
+    lines: Optional[LineTimeSummary] = None
 
     @property
     def ok(self) -> bool:
@@ -207,9 +254,9 @@ class RunRecord:
         return self.status == "ok"
 
     @property
-    def summary(self) -> Optional[CProfileSummary | PyinstrumentSummary | MemraySummary]:
+    def summary(self) -> Optional[Summary]:
         """This run's profiler summary, whichever profiler it was."""
-        return self.cprofile or self.pyinstrument or self.memray
+        return self.cprofile or self.pyinstrument or self.memray or self.lines
 
     @property
     def graphs(self) -> list[FlameGraph]:
@@ -347,6 +394,20 @@ class CallMemoryStats:
 
 
 @dataclass
+class DecoratedLine:
+    """One line of a decorated function over all its traced calls, as memory_profiler and
+    line_profiler print it: hits, time (calls made by the line included), and the bytes
+    tracemalloc saw it leave allocated, and its highest point above its start."""
+
+    line: int
+    source: str
+    hits: int
+    time_s: float
+    increment_bytes: int
+    peak_bytes: int
+
+
+@dataclass
 class DecoratedFunction:
     """What a `profile_deco`-decorated function of the script accumulated over the run."""
 
@@ -358,6 +419,8 @@ class DecoratedFunction:
     profile: Optional[CProfileSummary]
     memory: Optional[CallMemoryStats] = None
     error: str = ""
+    lines: list[DecoratedLine] = field(default_factory=list)  # `profile_deco(lines=True)`
+    file: str = ""
 
 
 @dataclass
@@ -450,6 +513,8 @@ class WorkloadResult:
     args: list[str]
     runs: list[RunRecord]
     benchmark: Optional[Benchmark] = None
+    # The text of the script's own files that have per-line figures: path -> source.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def timing(self) -> Optional[TimingStats]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from dataclasses import replace
 import signal
 import threading
 import time
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
@@ -23,10 +25,12 @@ from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, DecoratedFunction,
-                              MemoryInsights, Observation, Run, RunRecord, WorkloadResult)
+                              DecoratedLine, MemoryInsights, Observation, Run, RunRecord,
+                              WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
+MAX_SOURCE_BYTES = 512 * 1024
 
 
 class Summaries:
@@ -83,12 +87,38 @@ def collect(work: Path, run_id: str, complete: bool = True,
         result.runs.append(collect_job(job, raw, work, summaries))
     for result in workloads.values():
         keep_one_full_record(result)
+        result.sources = read_sources(files_with_lines(result))
         benched = [j for j in jobs if j.workload.name == result.name
                    and j.mode in (BENCH, BENCH_MEMORY)]
         if benched:
             result.benchmark = collect_benchmark(benched, raw, result)
     return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
                complete=complete)
+
+
+def files_with_lines(result: WorkloadResult) -> list[str]:
+    """The script's own files that some per-line figure points into, the script first."""
+    files = [result.script]
+    for record in result.runs:
+        files += [t.file for t in record.lines.lines] if record.lines else []
+        files += [m.file for m in record.memray.lines] if record.memray else []
+        files += [d.file for d in record.decorated if d.lines]
+    return list(dict.fromkeys(os.path.abspath(f) if f == result.script else f for f in files))
+
+
+def read_sources(files: Sequence[str]) -> dict[str, str]:
+    """Each file's text as Python would decode it; unreadable or larger files are left out
+    (their lines are still listed, without their text)."""
+    found = {}
+    for file in files:
+        try:
+            if os.path.getsize(file) > MAX_SOURCE_BYTES:
+                continue
+            with tokenize.open(file) as source:
+                found[file] = source.read()
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+    return found
 
 
 def keep_one_full_record(result: WorkloadResult) -> None:
@@ -257,7 +287,10 @@ def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFuncti
     found = DecoratedFunction(
         name=str(data["name"]), calls=int(data["calls"]), nested_calls=int(data["nested"]),
         unprofiled_calls=int(data["unprofiled"]), artifact=prof.relative_to(work).as_posix(),
-        profile=None,
+        profile=None, file=str(data.get("file", "")),
+        lines=[DecoratedLine(int(n), str(text), int(hits), float(spent), int(increment),
+                             int(peak))
+               for n, text, hits, spent, increment, peak in data.get("lines", [])],
         memory=CallMemoryStats(
             calls=len(memory), net_mean=sum(n for n, _ in memory) / len(memory),
             net_max=max(n for n, _ in memory), peak_mean=sum(p for _, p in memory) / len(memory),

@@ -37,6 +37,7 @@ MODULES = {
     "cprofile": "reporter.profilers.cprofile",
     "pyinstrument": "reporter.profilers.pyinstrument",
     "memray": "reporter.profilers.memray",
+    "lines": "reporter.profilers.lines",
 }
 _REGISTERED: dict[str, Profiler] = {}
 

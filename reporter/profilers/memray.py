@@ -15,16 +15,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Optional
 
 import memray
 
 from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
-from reporter.harness import is_decorator
+from reporter.harness import is_decorator, is_users
 from reporter.profilers.base import is_harness, register, runs_the_script
-from reporter.results import (AllocationSite, CodeLocation, FlameGraph, MemoryPoint, MemraySummary,
-                              SizeBin)
+from reporter.results import (AllocationSite, CodeLocation, FlameGraph, LineMemory, MemoryPoint,
+                              MemraySummary, SizeBin)
 
 StackFrame = tuple[str, str, int]
 IMPORT_MACHINERY = "<frozen importlib"
@@ -127,6 +127,7 @@ def summarize_records(peak: int, at_peak: Sequence[Allocations], leaked: Sequenc
         traces_python_allocators=traced,
         bytes_by_allocator_at_peak=dict(sorted(by_allocator.items())),
         top_at_peak=top_sites(at_peak, top),
+        lines=line_memory(at_peak, leaked),
         top_leaked=top_sites(leaked, top),
         timeline=timeline(snapshots),
         sizes_at_peak=size_histogram(at_peak),
@@ -219,6 +220,35 @@ def top_sites(records: Iterable[Allocations], top: int) -> list[AllocationSite]:
     for where, site in by_line.items():
         site.allocators = sorted(allocators[where])
     return sorted(by_line.values(), key=lambda s: -s.bytes)[:top]
+
+
+def line_memory(at_peak: Iterable[Allocations], leaked: Iterable[Allocations]) -> list[LineMemory]:
+    """Bytes per line of the script's own files, at the peak and at exit: each stack is charged
+    to its innermost user line (a library call's bytes to the user's line that made it), and
+    to that line's own part too when the line allocated them itself."""
+    by_line: dict[StackFrame, LineMemory] = {}
+
+    def charge(record: Allocations) -> Optional[tuple[LineMemory, bool]]:
+        for depth, frame in enumerate(record.user):
+            if is_users(frame[1]):
+                found = by_line.get(frame)
+                if found is None:
+                    found = by_line[frame] = LineMemory(frame[1], frame[2], frame[0])
+                return found, depth == 0 and record.stack[0] == frame
+        return None
+
+    for record in at_peak:
+        charged = charge(record)
+        if charged:
+            charged[0].peak_bytes += record.bytes
+            charged[0].peak_allocations += record.count
+            charged[0].own_peak_bytes += record.bytes if charged[1] else 0
+    for record in leaked:
+        charged = charge(record)
+        if charged:
+            charged[0].exit_bytes += record.bytes
+            charged[0].own_exit_bytes += record.bytes if charged[1] else 0
+    return sorted(by_line.values(), key=lambda m: (-m.peak_bytes, -m.exit_bytes, m.file, m.line))
 
 
 def timeline(snapshots: Sequence[Any], most: int = series.MOST_POINTS) -> list[MemoryPoint]:
