@@ -32,6 +32,10 @@ What is measured, and where cProfile alone would break:
 - `memory=True` also records, per outermost call, the net bytes it left allocated and its peak
   above the start, with tracemalloc (started for the call if it was not already tracing). With
   several threads these figures include what other threads allocated meanwhile.
+- `lines=True` also records hits, time and memory per line of the function over its profiled
+  calls, printed by `print_stat()` as memory_profiler and line_profiler print them (see
+  `reporter.linetrace`). Like the profile, it is recorded only where the call is profiled: not
+  in timing runs, and not under another profiler.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from pathlib import Path
 from typing import Any, Optional, TextIO, TypeVar, Union, overload
 
 from reporter.harness import harness_keys, other_profiler
+from reporter.linetrace import LineRecorder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,9 +104,16 @@ class ThreadCounts:
 class ProfiledFunction:
     """The state and the methods a decorated function carries (`print_stat` and friends)."""
 
-    def __init__(self, func: Callable[..., Any], memory: bool) -> None:
+    def __init__(self, func: Callable[..., Any], memory: bool, lines: bool = False) -> None:
         self.func = func
         self.memory = memory
+        self.recorder: Optional[LineRecorder] = None
+        if lines:
+            code = getattr(inspect.unwrap(func), "__code__", None)
+            if code is None:
+                raise TypeError(f"profile_deco(lines=True) needs a Python function, "
+                                f"not {func!r}")
+            self.recorder = LineRecorder(code)
         self.lock = threading.Lock()
         self.profiles: list[cProfile.Profile] = []
         self.running: set[int] = set()  # ids of profiles enabled right now
@@ -153,6 +165,9 @@ class ProfiledFunction:
         with self.lock:
             self.running.add(id(profile))
         try:
+            if self.recorder is not None:
+                self.recorder.high_water = 0
+                return self.recorder.trace(run, *args, **kwargs)
             return run(*args, **kwargs)
         finally:
             profile.disable()
@@ -160,7 +175,9 @@ class ProfiledFunction:
                 self.running.discard(id(profile))
             _ACTIVE.profile = None
             if tracing:
-                tracing.done()
+                # The line recorder resets tracemalloc's peak at every line and keeps the
+                # highest point itself.
+                tracing.done(self.recorder.high_water if self.recorder else 0)
 
     def _start(self, counts: ThreadCounts) -> Optional[cProfile.Profile]:
         """This thread's profile, enabled and marked active; None if the call only counts."""
@@ -222,6 +239,10 @@ class ProfiledFunction:
             stats.sort_stats(*keys).print_stats(lines)
         if self.memory:
             print(self.memory_summary(), file=out)
+        if self.recorder is not None:
+            print("\nlines=True traces every line of the function: the profile's times above "
+                  "include the tracer's own cost, and so do the times per line below.", file=out)
+            self.recorder.table(out)
 
     def summary(self) -> str:
         """One line: how many calls, and how many were profiled in another call or not at all."""
@@ -258,6 +279,8 @@ class ProfiledFunction:
             self.profiles = [p for p in self.profiles if id(p) in self.running]
             self.counts = []
             self.memory_records = []
+            if self.recorder is not None:
+                self.recorder.stats = {}
         self.local = threading.local()
 
     def dump_stat(self, path: Union[str, Path]) -> None:
@@ -282,9 +305,10 @@ class _MemoryWatch:
         tracemalloc.reset_peak()
         self.before = tracemalloc.get_traced_memory()[0]
 
-    def done(self) -> None:
+    def done(self, high_water: int = 0) -> None:
         """Record the call's net and peak bytes; stop tracing if this call started it."""
         current, peak = tracemalloc.get_traced_memory()
+        peak = max(peak, high_water)
         with self.owner.lock:
             self.owner.memory_records.append(CallMemory(current - self.before,
                                                         peak - self.before))
@@ -313,22 +337,23 @@ def profile_deco(func: F) -> F: ...
 
 
 @overload
-def profile_deco(*, memory: bool = False) -> Callable[[F], F]: ...
+def profile_deco(*, memory: bool = False, lines: bool = False) -> Callable[[F], F]: ...
 
 
-def profile_deco(func: Optional[F] = None, *, memory: bool = False) -> Any:
+def profile_deco(func: Optional[F] = None, *, memory: bool = False, lines: bool = False) -> Any:
     """Profile every call of a function with cProfile; `func.print_stat()` shows the total.
 
-    Use as `@profile_deco` or `@profile_deco(memory=True)`. The wrapper returns what the
+    Use as `@profile_deco`, `@profile_deco(memory=True)` or `@profile_deco(lines=True)`
+    (a table per line, as memory_profiler prints it). The wrapper returns what the
     function returns and raises what it raises (a raising call is still profiled), and keeps
     its name, docstring and `__wrapped__`. See the module docstring for what is measured.
     """
     if func is None:
-        return functools.partial(profile_deco, memory=memory)
+        return functools.partial(profile_deco, memory=memory, lines=lines)
     if inspect.isasyncgenfunction(func):
         raise TypeError(f"profile_deco cannot profile the async generator function "
                         f"{func.__qualname__}")
-    state = ProfiledFunction(func, memory)
+    state = ProfiledFunction(func, memory, lines)
     if inspect.isgeneratorfunction(func):
         wrapper = _generator_wrapper(func, state)
     elif inspect.iscoroutinefunction(func):

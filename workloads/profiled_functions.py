@@ -1,5 +1,5 @@
-"""The homework's profiling decorator at work on a recursive function, a memory-hungry one and
-a generator; each prints what it accumulated over all its calls.
+"""The homework's profiling decorator at work on a recursive function, a memory-hungry one, a
+generator and one traced line by line; each prints what it accumulated over all its calls.
 
 Run alone: `python profiled_functions.py [N]`. Under the reporter, the unprofiled runs keep what
 the decorated functions accumulated, and the workload's page shows it in its own section.
@@ -31,15 +31,28 @@ def running_mean(values):
         yield total / count
 
 
+@profile_deco(lines=True)
+def build_index(n):
+    """lines=True: hits, time and memory per line of the function, as memory_profiler prints."""
+    words = [f"word{i % 1000}" for i in range(n)]
+    index = {}
+    for position, word in enumerate(words):
+        index.setdefault(word, []).append(position)
+    scratch = bytearray(8 * 2**20)  # 8 MiB at its peak, given back by the next line
+    del scratch
+    return index
+
+
 def main(n=18):
     """Call each decorated function several times, then print their statistics."""
     for _ in range(5):
         fib(n)
     tables = [table(20_000) for _ in range(3)]
     means = list(running_mean(range(100_000)))
-    for function in (fib, table, running_mean):
+    indexes = [build_index(20_000) for _ in range(3)]
+    for function in (fib, table, running_mean, build_index):
         function.print_stat(lines=5)
-    print(f"{len(tables)} tables, last mean {means[-1]}")
+    print(f"{len(tables)} tables, {len(indexes)} indexes, last mean {means[-1]}")
 
 
 if __name__ == "__main__":

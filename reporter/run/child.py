@@ -105,8 +105,18 @@ def save_decorated(prefix: str) -> list[dict[str, Any]]:
         state.dump_stat(path)
         saved.append({"name": state.name, "calls": state.calls, "nested": state.nested_calls,
                       "unprofiled": state.unprofiled_calls, "prof": os.path.basename(path),
-                      "memory": [[m.net, m.peak] for m in state.memory_per_call]})
+                      "memory": [[m.net, m.peak] for m in state.memory_per_call],
+                      **_lines(state.recorder)})
     return saved
+
+
+def _lines(recorder: Any) -> dict[str, Any]:
+    """A `lines=True` function's table: its file, and per line its source and figures."""
+    if recorder is None:
+        return {}
+    return {"file": recorder.code.co_filename,
+            "lines": [[n, text, s.hits, s.time_s, s.increment_bytes, s.peak_bytes]
+                      for n, text, s in recorder.rows()]}
 
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
