@@ -70,8 +70,24 @@ def redactor(project: Optional[Path] = None) -> Redactor:
 
 
 def redact_run(run: Run, redact: Redactor) -> Run:
-    """The same results with every string redacted (dict keys too)."""
-    return _map(run, redact)
+    """The same results with every string redacted (dict keys too), and only the project's
+    own source files kept: a file outside it (a temporary script, a file under the home
+    folder) is not the project's to share, so its text is left out."""
+    redacted = _map(run, redact)
+    for workload in redacted.workloads:
+        workload.sources = {path: text for path, text in workload.sources.items()
+                            if _in_project(path)}
+        for record in workload.runs:
+            for function in record.decorated:
+                if not _in_project(function.file):
+                    function.lines = [dataclasses.replace(line, source="")
+                                      for line in function.lines]
+    return redacted
+
+
+def _in_project(redacted_path: str) -> bool:
+    """True for a path the redactor made relative: a file inside the project."""
+    return not redacted_path.startswith(("<", "~", "/"))
 
 
 def _map(value: Any, redact: Redactor) -> Any:

@@ -1,9 +1,14 @@
-"""Benchmark results as a plain-text table, for the terminal (`reporter bench`)."""
+"""Plain-text tables for the terminal: a benchmark (`reporter bench`), the hottest lines
+(`reporter lines`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reporter.analysis import bench
+from reporter.analysis.lines import MIN_SAMPLES, LineRow, hottest
 from reporter.analysis.verdict import level
+from reporter.render.format import short_path, size
 from reporter.results import Benchmark
 
 
@@ -42,3 +47,32 @@ def benchmark_table(result: Benchmark) -> str:
                          f"{memory.getsizeof:10d} {memory.dict_bytes or '-':>9}  {allocations}")
     lines += ["", *bench.conclusions(result)]
     return "\n".join(lines)
+
+
+def lines_table(name: str, rows: Sequence[LineRow], top: int) -> str:
+    """A workload's hottest lines by CPU time, by memory at the peak and by memory at exit."""
+    out = [f"== {name}"]
+    by_time = hottest(rows, "time_share_with_calls", top)
+    if by_time:
+        out += ["", "CPU time (main thread, sampled; 95% margin; own = the line itself)",
+                f"{'with calls':>10} {'±':>6} {'own':>6}  {'line':32} source"]
+        for row in by_time:
+            figure = (f"{100 * row.time_share_with_calls:9.1f}% {100 * row.time_margin:5.1f}% "
+                      f"{100 * row.time_share:5.1f}%" if row.timed
+                      else f"{'<' + str(MIN_SAMPLES) + ' samples':>24}")
+            out.append(f"{figure}  {_where(row):32} {row.source}")
+    for measure, title in (("peak_bytes", "Memory live at the peak (memray)"),
+                           ("exit_bytes", "Memory still allocated at exit (memray)")):
+        found = hottest(rows, measure, top)
+        if found:
+            out += ["", title, f"{'bytes':>10} {'own':>10}  {'line':32} source"]
+            own = "own_" + measure
+            out += [f"{size(getattr(r, measure)):>10} {size(getattr(r, own)):>10}  "
+                    f"{_where(r):32} {r.source}" for r in found]
+    if len(out) == 1:
+        out.append("no per-line figures (no clean lines or memray run)")
+    return "\n".join(out)
+
+
+def _where(row: LineRow) -> str:
+    return f"{short_path(row.file)}:{row.line}"

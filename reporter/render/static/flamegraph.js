@@ -278,6 +278,20 @@
                          : "“" + this.query + "” matches nothing");
     }
     this.status.textContent = parts.join(" · ");
+    this.showSource(this.cursor || (this.zoomed !== this.root ? this.zoomed : null));
+  };
+
+  /* A link from the frame under the cursor (or zoomed into) to its line in the annotated
+   * source, where the page has one. */
+  FlameGraph.prototype.showSource = function (node) {
+    var link = this.figure.querySelector(".flame-source");
+    var line = node && !node.other ? SOURCE_LINES[where(node)] : null;
+    if (!link) return;
+    link.hidden = !line;
+    if (line) {
+      link.setAttribute("href", "#" + line.id);
+      link.textContent = "line " + node.line + " in the source";
+    }
   };
 
   FlameGraph.prototype.showTooltip = function (node, event) {
@@ -306,7 +320,23 @@
     this.tooltip.hidden = false;
   };
 
+  var SOURCE_LINES = {};  // "file:line" -> its line in the annotated source
+
   function start() {
+    var lines = document.querySelectorAll(".src-line[data-at]");
+    for (var j = 0; j < lines.length; j++) SOURCE_LINES[lines[j].getAttribute("data-at")] = lines[j];
+    // And back: a function of the source highlights itself in the flame graphs it links to.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("[data-flame-search]") : null;
+      var section = link && document.querySelector(link.getAttribute("href"));
+      if (!section) return;
+      var graphs = section.querySelectorAll("figure.flamegraph");
+      for (var k = 0; k < graphs.length; k++) {
+        var box = graphs[k].querySelector(".flame-search");
+        box.value = link.getAttribute("data-flame-search");
+        graphs[k].flameGraph.search(box.value);
+      }
+    });
     var figures = document.querySelectorAll("figure.flamegraph");
     for (var i = 0; i < figures.length; i++) {
       figures[i].classList.add("live");
