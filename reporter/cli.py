@@ -6,12 +6,14 @@
     reporter share RUN_DIR [--out ZIP]
     reporter compare BASE_RUN NEW_RUN [--out HTML] [--fail-above PERCENT]
     reporter bench SCRIPT [--processes N] [--budget SECONDS] [-- ARGS]
+    reporter lines RUN_DIR [WORKLOAD] [--top N] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -26,7 +28,8 @@ from reporter.analysis import compare as comparison
 from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
-from reporter.render.text import benchmark_table
+from reporter.analysis.lines import hottest, line_rows
+from reporter.render.text import benchmark_table, lines_table
 from reporter.run import runner, store
 from reporter.run.cache import Cache
 
@@ -205,6 +208,12 @@ class CompareCommand:
                 print(f"{found_verdict.label:7} {100 * (found_verdict.change or 0):+6.1f}%  "
                       f"{timing.workload} · {timing.variant} · {timing.operation} "
                       f"(95% interval {found_verdict.low:.2f}–{found_verdict.high:.2f}×)")
+        for name, changes in found.lines.items():
+            for line in changes[:5]:
+                row = line.new or line.base
+                print(f"line    {100 * line.time_change:+6.1f} pts {line.peak_change:+,d} B peak  "
+                      f"{name} · {row.function} · {row.source}"  # type: ignore[union-attr]
+                      + ("  (CPU within noise)" if line.time_noise else ""))
         print(f"comparison: {page}")
         worst = 100 * found.worst_slowdown()
         if args.fail_above is not None and worst > args.fail_above:
@@ -246,6 +255,43 @@ class BenchCommand:
         return 1 if result.failed or not result.benchmark else 0
 
 
+class LinesCommand:
+    """Print the hottest lines of a report's scripts by CPU time and by memory."""
+
+    name = "lines"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter lines`."""
+        parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+        parser.add_argument("workload", nargs="?", default=None, metavar="WORKLOAD",
+                            help="one script's name (default: every script of the report)")
+        parser.add_argument("--top", type=int, default=10, metavar="N",
+                            help="lines per measure (default: 10)")
+        parser.add_argument("--json", action="store_true",
+                            help="print the lines as a JSON list of records instead")
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Load the results, pick the workloads, print their lines."""
+        run = results.load(args.run_dir / "results.json")
+        chosen = [w for w in run.workloads if args.workload in (None, w.name)]
+        if not chosen:
+            raise ReporterError(f"no workload {args.workload!r} in {args.run_dir} (it has: "
+                                f"{', '.join(w.name for w in run.workloads) or 'none'})")
+        if args.json:
+            records = []
+            for workload in chosen:
+                rows = line_rows(workload)
+                keep = {id(r) for measure in ("time_share_with_calls", "peak_bytes",
+                                              "exit_bytes")
+                        for r in hottest(rows, measure, args.top)}
+                records += [{"workload": workload.name, **r.record()}
+                            for r in rows if id(r) in keep]
+            print(json.dumps(records, indent=1))
+        else:
+            print("\n\n".join(lines_table(w.name, line_rows(w), args.top) for w in chosen))
+        return 0
+
+
 def _bench_effort(parser: argparse.ArgumentParser, processes: str, budget: str) -> None:
     """The benchmark's processes and time budget, under the names each command uses."""
     parser.add_argument(processes, dest="bench_processes", type=int,
@@ -273,7 +319,7 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), CompareCommand(),
-            BenchCommand())
+            BenchCommand(), LinesCommand())
 
 
 def _profiler_list(text: str) -> list[str]:

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
+from reporter.analysis import lines as line_analysis
+from reporter.analysis.lines import LineRow
 from reporter.analysis.verdict import FASTER, SLOWER, compare_samples
 from reporter.results import (CaseTiming, FlameGraph, Frame, FunctionStat, Run, TimingStats,
                               WorkloadResult)
@@ -75,6 +77,37 @@ class FunctionChange:
 
 
 @dataclass
+class LineChange:
+    """One of the script's lines in both runs, matched by function and source text."""
+
+    base: Optional[LineRow]
+    new: Optional[LineRow]
+    score: float  # the largest change, as a share of its measure's whole
+
+    @property
+    def time_change(self) -> float:
+        """The change of the line's CPU share with calls, as a fraction of the whole."""
+        return ((self.new.time_share_with_calls if self.new else 0.0)
+                - (self.base.time_share_with_calls if self.base else 0.0))
+
+    @property
+    def time_noise(self) -> bool:
+        """True when the time change is inside the two shares' sampling margins."""
+        margins = [r.time_margin for r in (self.base, self.new) if r and r.time_samples]
+        return abs(self.time_change) <= math.sqrt(sum(m * m for m in margins))
+
+    @property
+    def peak_change(self) -> int:
+        """Bytes at the peak, new minus base."""
+        return (self.new.peak_bytes if self.new else 0) - (self.base.peak_bytes if self.base else 0)
+
+    @property
+    def exit_change(self) -> int:
+        """Bytes at exit, new minus base."""
+        return (self.new.exit_bytes if self.new else 0) - (self.base.exit_bytes if self.base else 0)
+
+
+@dataclass
 class MeasureChange:
     """A memory or gc figure before and after."""
 
@@ -106,6 +139,7 @@ class Comparison:
     functions: dict[str, list[FunctionChange]]
     measures: list[MeasureChange]
     graphs: list[DiffGraph] = field(default_factory=list)
+    lines: dict[str, list[LineChange]] = field(default_factory=dict)
 
     def worst_slowdown(self) -> float:
         """The largest significant slowdown, as a fraction (0 if nothing got slower)."""
@@ -189,6 +223,7 @@ def compare(base: Run, new: Run) -> Comparison:
         functions={name: functions(b, n) for b, n, name in pairs if b and n},
         measures=[m for b, n, name in pairs if b and n for m in measures(b, n, name)],
         graphs=[g for b, n, name in pairs if b and n for g in diff_graphs(b, n, name)],
+        lines={name: line_changes(b, n) for b, n, name in pairs if b and n},
     )
 
 
@@ -281,6 +316,24 @@ def _function_rows(workload: WorkloadResult) -> dict[tuple[str, str], FunctionSt
     rows = [*record.cprofile.by_cumulative, *record.cprofile.by_own] if record and \
         record.cprofile else []
     return {_key(r.function, r.file): r for r in rows}
+
+
+def line_changes(base: WorkloadResult, new: WorkloadResult, top: int = 12,
+                 least: float = 0.005) -> list[LineChange]:
+    """The lines whose CPU share or memory changed most, each change weighed as a share of
+    its measure's whole (the larger peak or exit total of the two runs); changes under
+    `least` of the whole are left out."""
+    rows = [line_analysis.line_rows(w) for w in (base, new)]
+    peak = max((sum(r.peak_bytes for r in side) for side in rows), default=0) or 1
+    leaked = max((sum(r.exit_bytes for r in side) for side in rows), default=0) or 1
+    found = []
+    for before, after in line_analysis.matched(*rows):
+        change = LineChange(before, after, 0.0)
+        change.score = max(abs(change.time_change), abs(change.peak_change) / peak,
+                           abs(change.exit_change) / leaked)
+        if change.score >= least:
+            found.append(change)
+    return sorted(found, key=lambda c: -c.score)[:top]
 
 
 def measures(base: WorkloadResult, new: WorkloadResult, name: str) -> list[MeasureChange]:
