@@ -51,7 +51,12 @@ def test_decorated_functions_get_their_own_section(tmp_path):
     run = results.load(out / "latest" / "results.json")
     (workload,) = run.workloads
     found = {d.name: d for d in workload.decorated}
-    assert set(found) == {"fib", "table", "running_mean"}
+    assert set(found) == {"fib", "table", "running_mean", "build_index"}
+    # lines=True: its table, every line of the function; the loop line runs 20,001 times a call
+    index_lines = found["build_index"].lines
+    assert index_lines and found["build_index"].file.endswith("profiled_functions.py")
+    assert max(line.hits for line in index_lines) == 3 * 20_001
+    assert any(line.peak_bytes >= 8 * 2**20 for line in index_lines)
     assert found["fib"].calls == 5 * 465 and found["fib"].nested_calls == 5 * 464
     assert found["table"].memory.calls == 3 and found["table"].memory.net_mean > 100_000
     assert any(r.function == "fib" for r in found["fib"].profile.by_cumulative)
@@ -81,4 +86,5 @@ def test_decorated_functions_get_their_own_section(tmp_path):
     assert any(site.function.endswith("<dictcomp>") or site.function == "table"
                for site in memray_run.memray.top_at_peak)
     page = (out / "latest" / "profiled_functions.html").read_text()
-    assert 'id="decorated"' in page and "graph-decorated-1-fib" in page
+    # numbered in name order: build_index, fib...
+    assert 'id="decorated"' in page and "graph-decorated-2-fib" in page

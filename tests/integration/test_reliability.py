@@ -160,9 +160,11 @@ def test_damaged_captures_are_named_and_the_rest_renders(tmp_path, capsys):
     capture = raw / "memray.memray.bin"
     capture.write_bytes(capture.read_bytes()[: capture.stat().st_size // 2])
     (raw / "pyinstrument.pyisession").write_text("{\"truncated\": ")
+    (raw / "lines.lines.json").write_text("[]")
     assert main(["collect", str(run_dir)]) == 0
     err = capsys.readouterr().err
-    for name in ("cprofile.prof", "memray.memray.bin", "pyinstrument.pyisession"):
+    for name in ("cprofile.prof", "memray.memray.bin", "pyinstrument.pyisession",
+                 "lines.lines.json"):
         assert name in err
     (workload,) = results.load(run_dir / "results.json").workloads
     assert all(r.artifact_error for r in workload.profiled)

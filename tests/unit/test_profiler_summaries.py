@@ -30,7 +30,7 @@ RUNPY = "<frozen runpy>"
 
 
 def test_registry_holds_each_profiler_once_in_report_order():
-    assert list(PROFILERS) == ["cprofile", "pyinstrument", "memray"]
+    assert list(PROFILERS) == ["cprofile", "pyinstrument", "memray", "lines"]
     for name, profiler in PROFILERS.items():
         assert profiler.name == name and profiler.suffix.startswith(".")
 

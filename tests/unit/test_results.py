@@ -50,7 +50,7 @@ def test_single_sample_has_zero_spread():
     assert stats.relative_iqr == 0.0
 
 
-@pytest.mark.parametrize("version", [0, 1, 2, 4, None, "3"])
+@pytest.mark.parametrize("version", [0, 1, 2, 3, 5, None, "4"])
 def test_other_format_versions_are_refused_by_name(tmp_path, version):
     data = json.loads(results.to_json(sample_run()))
     data["format_version"] = version
