@@ -216,6 +216,7 @@ class LineTimeSummary:
     max_interval_s: float
     handler_s: float
     lines: list[LineTime] = field(default_factory=list)
+    dropped: int = 0  # signals that came while a sample was being taken, charged to the next
     graphs: list[FlameGraph] = field(default_factory=list)
 
 

@@ -36,6 +36,9 @@ from reporter.results import LineTime, LineTimeSummary
 _Line = tuple[CodeType, int]
 _Key = tuple[Optional[_Line], tuple[_Line, ...]]
 MAX_INTERVAL_S = 0.1
+# In a deeper stack, only these many innermost and outermost frames are read.
+LEAF_FRAMES = 500
+ROOT_FRAMES = 100
 
 
 class _Sampler:
@@ -46,7 +49,8 @@ class _Sampler:
         self.table: dict[_Key, list[float]] = {}  # key -> [cpu seconds, samples]
         self.users: dict[CodeType, bool] = {}
         self.handler_s = self.typical_s = 0.0
-        self.signals = 0
+        self.busy = False
+        self.dropped = 0
         self.last = 0.0
         self.previous: Any = None
 
@@ -63,7 +67,25 @@ class _Sampler:
         signal.signal(signal.SIGPROF, self.previous)
 
     def sample(self, _signum: int, frame: Optional[FrameType]) -> None:
-        """Charge the main thread's CPU time since the last sample to the lines running now."""
+        """Charge the main thread's CPU time since the last sample to the lines running now.
+
+        A signal that arrives while the handler runs (a slow sample of a deep stack) is
+        dropped, not nested: its CPU time goes to the next sample, as does a failed sample's.
+        """
+        if self.busy:
+            self.dropped += 1
+            return
+        self.busy = True
+        try:
+            self._sample(frame)
+        except Exception:  # pylint: disable=broad-exception-caught
+            # Raised in a signal handler, it would surface at a random line of the script
+            # (a RecursionError at the bottom of a deep recursion): the sample is lost instead.
+            self.dropped += 1
+        finally:
+            self.busy = False
+
+    def _sample(self, frame: Optional[FrameType]) -> None:
         started = time.thread_time()
         weight = started - self.last
         key = self._key(frame)
@@ -73,7 +95,6 @@ class _Sampler:
         else:
             entry[0] += weight
             entry[1] += 1
-        self.signals += 1
         self.last = time.thread_time()
         cost = self.last - started
         self.handler_s += cost
@@ -86,25 +107,35 @@ class _Sampler:
             signal.setitimer(signal.ITIMER_PROF, self.interval_s, self.interval_s)
 
     def _key(self, frame: Optional[FrameType]) -> _Key:
+        """The user's lines of the stack: all of them in a stack of ordinary depth; in a deep
+        one the innermost and outermost frames only (the middle of a recursion repeats the
+        lines already seen, and reading them all would cost a walk of every frame's code)."""
+        frames = []
+        while frame is not None and len(frames) < LEAF_FRAMES:
+            frames.append(frame)
+            frame = frame.f_back
+        if frame is not None:
+            rest = []
+            while frame is not None:
+                rest.append(frame)
+                frame = frame.f_back
+            frames += rest[-ROOT_FRAMES:]
         leaf: Optional[_Line] = None
         lines: list[_Line] = []
         seen: set[_Line] = set()
         users = self.users
-        first = True
-        while frame is not None:
-            code = frame.f_code
+        for depth, each in enumerate(frames):
+            code = each.f_code
             mine = users.get(code)
             if mine is None:
                 mine = users[code] = is_users(code.co_filename)
             if mine:
-                line = (code, frame.f_lineno or 0)
-                if first:
+                line = (code, each.f_lineno or 0)
+                if depth == 0:
                     leaf = line
                 if line not in seen:
                     seen.add(line)
                     lines.append(line)
-            first = False
-            frame = frame.f_back
         return leaf, tuple(lines)
 
     def save(self, artifact: Path) -> None:
@@ -123,7 +154,8 @@ class _Sampler:
                   for (leaf, lines), (w, n) in self.table.items()]
         artifact.write_text(json.dumps({
             "start_interval_s": self.start_interval_s, "max_interval_s": self.max_interval_s,
-            "handler_s": self.handler_s, "lines": located, "stacks": stacks,
+            "handler_s": self.handler_s, "dropped": self.dropped,
+            "lines": located, "stacks": stacks,
         }), encoding="utf-8")
 
 
@@ -152,8 +184,10 @@ class LineSampler:
             located = [(str(f), int(n), str(q)) for f, n, q in data["lines"]]
             stacks = [(int(leaf), [int(i) for i in lines], float(w), int(n))
                       for leaf, lines, w, n in data["stacks"]]
-            return summarize_stacks(located, stacks, float(data["start_interval_s"]),
-                                    float(data["max_interval_s"]), float(data["handler_s"]))
+            summary = summarize_stacks(located, stacks, float(data["start_interval_s"]),
+                                       float(data["max_interval_s"]), float(data["handler_s"]))
+            summary.dropped = int(data.get("dropped", 0))
+            return summary
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise ArtifactError(f"{artifact.name}: not a readable line sampler table "
                                 f"({type(exc).__name__}: {exc})") from exc
@@ -164,19 +198,28 @@ def summarize_stacks(located: list[tuple[str, int, str]],
                      interval_s: float, max_interval_s: float,
                      handler_s: float) -> LineTimeSummary:
     """Fold the sample table into one row per line: own time when the line was the innermost
-    frame, time with calls when it was anywhere on the stack (once per sample)."""
-    rows = [LineTime(file, line, function, 0.0, 0.0, 0, 0) for file, line, function in located]
+    frame, time with calls when it was anywhere on the stack (once per sample).
+
+    Rows are per file and line: two code objects on one line (a comprehension and the
+    function around it, before 3.12) are one line of the file, named by the first seen.
+    """
+    rows: dict[tuple[str, int], LineTime] = {}
+    same: list[LineTime] = []
+    for file, line, function in located:
+        if (file, line) not in rows:
+            rows[(file, line)] = LineTime(file, line, function, 0.0, 0.0, 0, 0)
+        same.append(rows[(file, line)])
     for leaf, lines, weight, count in stacks:
         if leaf >= 0:
-            rows[leaf].own_s += weight
-            rows[leaf].own_samples += count
-        for i in lines:
-            rows[i].with_calls_s += weight
-            rows[i].samples += count
+            same[leaf].own_s += weight
+            same[leaf].own_samples += count
+        for row in {id(same[i]): same[i] for i in lines}.values():
+            row.with_calls_s += weight
+            row.samples += count
     return LineTimeSummary(
         cpu_s=sum(w for _, _, w, _ in stacks), samples=sum(n for _, _, _, n in stacks),
         interval_s=interval_s, max_interval_s=max_interval_s, handler_s=handler_s,
-        lines=sorted(rows, key=lambda r: (-r.with_calls_s, r.file, r.line)),
+        lines=sorted(rows.values(), key=lambda r: (-r.with_calls_s, r.file, r.line)),
     )
 
 

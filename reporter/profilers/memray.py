@@ -226,14 +226,15 @@ def line_memory(at_peak: Iterable[Allocations], leaked: Iterable[Allocations]) -
     """Bytes per line of the script's own files, at the peak and at exit: each stack is charged
     to its innermost user line (a library call's bytes to the user's line that made it), and
     to that line's own part too when the line allocated them itself."""
-    by_line: dict[StackFrame, LineMemory] = {}
+    by_line: dict[tuple[str, int], LineMemory] = {}  # a line may hold two code objects
 
     def charge(record: Allocations) -> Optional[tuple[LineMemory, bool]]:
         for depth, frame in enumerate(record.user):
-            if is_users(frame[1]):
-                found = by_line.get(frame)
+            function, file, line = frame
+            if is_users(file):
+                found = by_line.get((file, line))
                 if found is None:
-                    found = by_line[frame] = LineMemory(frame[1], frame[2], frame[0])
+                    found = by_line[(file, line)] = LineMemory(file, line, function)
                 return found, depth == 0 and record.stack[0] == frame
         return None
 

@@ -134,3 +134,40 @@ def test_the_keyboard_reaches_and_zooms_every_frame(tiny_page, open_page):
     assert flip.get_attribute("aria-pressed") == "false"
     flip.click()
     assert flip.get_attribute("aria-pressed") == "true"  # the button shows its state
+
+
+def test_frames_link_to_their_source_lines_and_back(tiny_page, open_page):
+    page, log = open_page(tiny_page)
+    link = "#graph-cpu .flame-source"
+    assert page.locator(link).is_hidden()
+    page.click('#graph-cpu g.frame[data-name="spin"]')
+    assert page.locator(link).is_visible()
+    target = page.get_attribute(link, "href")
+    assert page.inner_text(link).startswith("line ")
+    page.click(link)
+    line = page.locator(f"[id='{target[1:]}']")
+    assert line.is_visible() and "def spin" in line.inner_text()
+    # and back: the function's header highlights it in the flame graphs it links to
+    page.click('#line-by-line a[data-flame-search="spin"]')
+    assert page.input_value("#graph-cpu .flame-search") == "spin"
+    assert "matches" in page.inner_text("#graph-cpu .flame-status")
+    assert log.errors == []
+
+
+def test_the_annotated_source_folds_and_unfolds(tiny_page, open_page):
+    page, log = open_page(tiny_page)
+    source = page.locator("figure.source").first
+    folded = source.locator("details.src-block")
+    assert folded.count() >= 1
+    assert all(folded.nth(i).get_attribute("open") is None for i in range(folded.count()))
+    titles = source.locator(".src-line.measured").evaluate_all(
+        "lines => lines.map(l => l.getAttribute('title'))")
+    assert len(titles) >= 3
+    assert any("CPU" in t for t in titles) and any("at the peak" in t for t in titles)
+    button = source.locator(".source-expand")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert all(folded.nth(i).get_attribute("open") is not None for i in range(folded.count()))
+    button.click()
+    assert folded.first.get_attribute("open") is None
+    assert log.errors == []

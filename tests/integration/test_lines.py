@@ -82,7 +82,8 @@ def test_memory_lands_on_the_lines_that_allocated_it(known):
     # Every byte charged to a line is part of memray's own totals.
     (workload,) = run.workloads
     memray = next(r.memray for r in workload.runs if r.memray)
-    assert sum(r.peak_bytes for r in line_rows(workload)) <= memray.peak_bytes
+    assert 0.9 * memray.peak_bytes <= sum(r.peak_bytes for r in line_rows(workload)) \
+        <= memray.peak_bytes
     assert sum(r.exit_bytes for r in line_rows(workload)) <= memray.leaked_bytes
 
 

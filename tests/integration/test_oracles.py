@@ -230,3 +230,19 @@ def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
     tree = next(g for g in workload.profiled[0].graphs if g.name == "memory-peak").tree
     assert tree.value == pytest.approx(ours.peak_bytes, rel=0.001)  # the caption's figure
     assert_tree_invariants(tree)
+    # Per line: memray's own records, each charged to its innermost frame in the script.
+    def by_line(records):
+        found = Counter()
+        for record in records:
+            line = next((n for _, f, n in record.stack_trace() if f == str(script)), None)
+            if line is not None:
+                found[line] += record.size
+        return found
+
+    peak_lines = by_line(reader.get_high_watermark_allocation_records())
+    exit_lines = by_line(reader.get_leaked_allocation_records())
+    mine = {(r.line): r for r in ours.lines}
+    for line in (4, 8):
+        assert mine[line].peak_bytes == pytest.approx(peak_lines[line], rel=0.02, abs=64 * 1024)
+        assert mine[line].exit_bytes == pytest.approx(exit_lines[line], rel=0.02, abs=64 * 1024)
+    assert mine[4].exit_bytes < 64 * 1024 <= 5 * MIB <= mine[8].exit_bytes

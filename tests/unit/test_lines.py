@@ -223,3 +223,19 @@ def test_the_table_layout_for_lines_that_never_ran():
     assert never.split() == ["1", "def", "f():"]
     assert ran.split() == ["2", "2", "500.0", "ms", "250.0", "ms", "100.0%", "1.0", "KiB",
                            "2.0", "KiB", "x", "=", "1"]
+
+
+def test_two_code_objects_on_one_line_are_one_line_of_the_file():
+    located = [("/p/w.py", 9, "<module>"), ("/p/w.py", 4, "build"),
+               ("/p/w.py", 4, "build.<locals>.<listcomp>")]
+    summary = summarize_stacks(located, [(2, [2, 1, 0], 0.5, 5), (1, [1, 0], 0.1, 1)],
+                               0.001, 0.001, 0.0)
+    by_line = {r.line: r for r in summary.lines}
+    assert set(by_line) == {4, 9}
+    assert by_line[4].with_calls_s == pytest.approx(0.6) and by_line[4].samples == 6
+    assert by_line[4].own_s == pytest.approx(0.6) and by_line[4].function == "build"
+    records = [Allocations((("build.<locals>.<listcomp>", "w.py", 4), ("build", "w.py", 4),
+                            ("<module>", "w.py", 9)), 300, 3, "PYMALLOC_MALLOC"),
+               Allocations((("build", "w.py", 4), ("<module>", "w.py", 9)), 20, 1, "MALLOC")]
+    (only,) = line_memory(records, [])
+    assert (only.line, only.peak_bytes, only.own_peak_bytes) == (4, 320, 320)
