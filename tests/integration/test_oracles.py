@@ -230,6 +230,7 @@ def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
     tree = next(g for g in workload.profiled[0].graphs if g.name == "memory-peak").tree
     assert tree.value == pytest.approx(ours.peak_bytes, rel=0.001)  # the caption's figure
     assert_tree_invariants(tree)
+
     # Per line: memray's own records, each charged to its innermost frame in the script.
     def by_line(records):
         found = Counter()
@@ -241,7 +242,7 @@ def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
 
     peak_lines = by_line(reader.get_high_watermark_allocation_records())
     exit_lines = by_line(reader.get_leaked_allocation_records())
-    mine = {(r.line): r for r in ours.lines}
+    mine = {r.line: r for r in ours.lines}
     for line in (4, 8):
         assert mine[line].peak_bytes == pytest.approx(peak_lines[line], rel=0.02, abs=64 * 1024)
         assert mine[line].exit_bytes == pytest.approx(exit_lines[line], rel=0.02, abs=64 * 1024)
