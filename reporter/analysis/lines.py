@@ -33,6 +33,7 @@ class LineRow:
     time_share_with_calls: float
     time_samples: int  # samples with the line anywhere on the stack
     time_margin: float  # ± on time_share_with_calls at 95%
+    time_own_margin: float  # ± on time_share
     peak_bytes: int
     exit_bytes: int
     peak_allocations: int
@@ -83,13 +84,14 @@ def join(timed: Optional[LineTimeSummary], memory: Optional[MemraySummary],
         t, m = times.get(key), memories.get(key)
         lines = texts.get(key[0], [])
         with_calls = t.with_calls_s / cpu if t and cpu else 0.0
+        own = t.own_s / cpu if t and cpu else 0.0
         rows.append(LineRow(
             file=key[0], line=key[1], function=(t or m).function,  # type: ignore[union-attr]
             source=lines[key[1] - 1].strip() if 0 < key[1] <= len(lines) else "",
-            time_share=t.own_s / cpu if t and cpu else 0.0,
-            time_share_with_calls=with_calls,
+            time_share=own, time_share_with_calls=with_calls,
             time_samples=t.samples if t else 0,
             time_margin=margin(with_calls, total) if t else 0.0,
+            time_own_margin=margin(own, total) if t else 0.0,
             peak_bytes=m.peak_bytes if m else 0, exit_bytes=m.exit_bytes if m else 0,
             peak_allocations=m.peak_allocations if m else 0,
             own_peak_bytes=m.own_peak_bytes if m else 0,

@@ -16,6 +16,7 @@ signal handler runs between two bytecodes of the main thread and reads the line 
 
 from __future__ import annotations
 
+import dis
 import json
 import signal
 import time
@@ -48,6 +49,8 @@ class _Sampler:
         self.interval_s = self.start_interval_s = self.max_interval_s = interval_s
         self.table: dict[_Key, list[float]] = {}  # key -> [cpu seconds, samples]
         self.users: dict[CodeType, bool] = {}
+        self.starts: dict[CodeType, int] = {}
+        self.lineless: dict[tuple[CodeType, int], int] = {}
         self.handler_s = self.typical_s = 0.0
         self.busy = False
         self.dropped = 0
@@ -124,19 +127,43 @@ class _Sampler:
         lines: list[_Line] = []
         seen: set[_Line] = set()
         users = self.users
-        for depth, each in enumerate(frames):
+        # A function caught before its first line (a gc callback, a key function called by
+        # sorted) did not spend the time since the last sample: whatever called it did.
+        skip = 1 if frames and self._not_started(frames[0]) else 0
+        for depth, each in enumerate(frames[skip:], skip):
             code = each.f_code
             mine = users.get(code)
             if mine is None:
                 mine = users[code] = is_users(code.co_filename)
             if mine:
-                line = (code, each.f_lineno or 0)
-                if depth == 0:
+                line = (code, each.f_lineno or self._line_before(code, each.f_lasti))
+                if depth == skip:
                     leaf = line
                 if line not in seen:
                     seen.add(line)
                     lines.append(line)
         return leaf, tuple(lines)
+
+    def _not_started(self, frame: FrameType) -> bool:
+        """True for a frame at or before its first instruction of its own (3.11's RESUME)."""
+        code = frame.f_code
+        start = self.starts.get(code)
+        if start is None:
+            start = self.starts[code] = next(
+                (i.offset for i in dis.get_instructions(code) if i.opname == "RESUME"), 0)
+        return frame.f_lasti <= start
+
+    def _line_before(self, code: CodeType, offset: int) -> int:
+        """A line for an instruction that has none. It is mostly 3.11's jump back to a loop's
+        head after an `if` without `else`: that one is the loop's, given to its head's line.
+        Any other gets the line of the nearest earlier instruction that has one."""
+        key = (code, offset)
+        found = self.lineless.get(key)
+        if found is None:
+            jump = next((i for i in dis.get_instructions(code) if i.offset == offset
+                         and i.opcode in dis.hasjrel + dis.hasjabs), None)
+            found = self.lineless[key] = _line_at(code, jump.argval if jump else offset)
+        return found
 
     def save(self, artifact: Path) -> None:
         """The table with each line named once: file, line, qualified function name."""
@@ -157,6 +184,17 @@ class _Sampler:
             "handler_s": self.handler_s, "dropped": self.dropped,
             "lines": located, "stacks": stacks,
         }), encoding="utf-8")
+
+
+def _line_at(code: CodeType, offset: int) -> int:
+    """The line of the instruction at `offset`, or of the nearest earlier one with a line."""
+    found = code.co_firstlineno
+    for start, _, line in code.co_lines():
+        if start > offset:
+            break
+        if line:  # None, or 0 for a module's first instruction
+            found = line
+    return found
 
 
 class LineSampler:

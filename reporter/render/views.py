@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import walk
+from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import short_path
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
@@ -197,6 +198,7 @@ class Headline:
     hottest: Optional[Frame]  # the most own time in pyinstrument's samples
     hottest_share: float  # of the sampled total
     hottest_calls: Optional[int]  # cProfile's count for the same function, where it has one
+    hottest_line: Optional[LineRow]  # the most CPU as its own, with enough samples to say
     peak_bytes: Optional[int]  # memray
     peak_site: Optional[AllocationSite]  # the line holding most of it at the peak
     gc_s: Optional[float]  # time inside the gc, in the first clean bare run
@@ -221,6 +223,8 @@ def headline(workload: WorkloadResult) -> Headline:
         name=workload.name, failed=len(workload.failed), wall=workload.timing,
         hottest=hottest, hottest_share=share,
         hottest_calls=_calls(workload, hottest) if hottest else None,
+        hottest_line=max((r for r in line_rows(workload) if r.timed and r.time_share > 0),
+                         key=lambda r: r.time_share, default=None),
         peak_bytes=memray.peak_bytes if memray else None,
         peak_site=memray.top_at_peak[0] if memray and memray.top_at_peak else None,
         gc_s=gc_s,

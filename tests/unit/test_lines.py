@@ -3,6 +3,7 @@ table, memray's lines, and the decorator's line tracer."""
 
 from __future__ import annotations
 
+import dis
 import io
 import json
 import signal
@@ -16,7 +17,7 @@ from reporter.analysis import lines
 from reporter.analysis.lines import LineRow
 from reporter.harness import is_users
 from reporter.linetrace import LineRecorder, LineStat, format_table
-from reporter.profilers.lines import LineSampler, summarize_stacks
+from reporter.profilers.lines import LineSampler, _line_at, _Sampler, summarize_stacks
 from reporter.profilers.memray import Allocations, line_memory
 from reporter.results import LineMemory, LineTime, LineTimeSummary, MemraySummary
 from tests.unit.test_profiler_summaries import RUNPY
@@ -25,7 +26,7 @@ from tests.unit.test_profiler_summaries import RUNPY
 def row(line: int, function: str = "f", source: str = "x = 1", **figures) -> LineRow:
     """A line row with zeros where not given."""
     values = {"time_share": 0.0, "time_share_with_calls": 0.0, "time_samples": 0,
-              "time_margin": 0.0, "peak_bytes": 0, "exit_bytes": 0, "peak_allocations": 0,
+              "time_margin": 0.0, "time_own_margin": 0.0, "peak_bytes": 0, "exit_bytes": 0, "peak_allocations": 0,
               "own_peak_bytes": 0, "own_exit_bytes": 0}
     values.update(figures)
     return LineRow(file="/p/w.py", line=line, function=function, source=source, **values)
@@ -239,3 +240,28 @@ def test_two_code_objects_on_one_line_are_one_line_of_the_file():
                Allocations((("build", "w.py", 4), ("<module>", "w.py", 9)), 20, 1, "MALLOC")]
     (only,) = line_memory(records, [])
     assert (only.line, only.peak_bytes, only.own_peak_bytes) == (4, 320, 320)
+
+
+def test_a_frame_caught_before_its_first_line_gives_its_time_to_its_caller():
+    def counted():
+        yield 1
+
+    sampler = _Sampler(0.001)
+    fresh = counted()
+    assert sampler._not_started(fresh.gi_frame)  # pylint: disable=protected-access
+    next(fresh)
+    assert not sampler._not_started(fresh.gi_frame)  # pylint: disable=protected-access
+    here = sys._getframe()  # pylint: disable=protected-access
+    assert not sampler._not_started(here)  # pylint: disable=protected-access
+
+
+def test_an_instruction_without_a_line_gets_the_nearest_earlier_line():
+    code = compile("a = 1\nb = 2\nfor i in range(3):\n    if i:\n        c = i\n", "w.py",
+                   "exec")
+    offsets = [start for start, _, _ in code.co_lines()]
+    assert _line_at(code, 0) == 1
+    assert _line_at(code, offsets[-1]) in (3, 4, 5)
+    sampler = _Sampler(0.001)
+    every = [sampler._line_before(code, i.offset)  # pylint: disable=protected-access
+             for i in dis.get_instructions(code)]
+    assert set(every) <= {1, 2, 3, 4, 5}
