@@ -63,7 +63,13 @@ class LineRecorder:
         code = self.code
 
         def on_call(frame: FrameType, event: str, arg: Any) -> Any:
-            chained = previous(frame, event, arg) if previous is not None else None
+            chained = None
+            if previous is not None:
+                chained = previous(frame, event, arg)
+                # coverage's C tracer, called from Python for a "call", installs itself as
+                # the C trace function again (for speed): ours is put back.
+                if sys.gettrace() is not on_call:
+                    sys.settrace(on_call)
             if frame.f_code is not code:
                 return chained
             return _FrameTracer(self, chained).event

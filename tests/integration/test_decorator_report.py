@@ -32,6 +32,24 @@ def normalise(text, folder):
     return [line.rstrip() for line in text.strip().splitlines()]
 
 
+def test_the_readme_lines_example_prints_the_table_the_readme_shows(tmp_path):
+    (tmp_path / "example.py").write_text(readme_block("lines example"))
+    done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True, timeout=120)
+
+    def columns(text):
+        """Line number, hits and contents of each row: times and bytes are the machine's."""
+        rows = text.split("Line #", 1)[1].splitlines()[2:]
+        return [(row[:6], row[7:16], row[72:]) for row in rows if row.strip()]
+
+    expected = columns(readme_block("lines output"))
+    if sys.version_info >= (3, 12):  # PEP 709: the comprehension's items are line 6's hits
+        expected = [(n, "  150,003" if n.strip() == "6" else hits, text)
+                    for n, hits, text in expected]
+    assert columns(done.stdout) == expected
+    assert "tracer's own cost" in done.stdout
+
+
 def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
     (tmp_path / "example.py").write_text(readme_block("decorator example"))
     done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,

@@ -265,3 +265,30 @@ def test_an_instruction_without_a_line_gets_the_nearest_earlier_line():
     every = [sampler._line_before(code, i.offset)  # pylint: disable=protected-access
              for i in dis.get_instructions(code)]
     assert set(every) <= {1, 2, 3, 4, 5}
+
+
+def test_the_line_tracer_survives_a_tracer_that_puts_itself_back_on_every_call():
+    seen = []
+
+    def greedy(_frame, event, _arg):  # what coverage's C tracer does when called from Python
+        seen.append(event)
+        if event == "call":
+            sys.settrace(greedy)
+        return greedy
+
+    def helper():
+        return 1
+
+    def traced():
+        helper()
+        helper()
+        return helper()
+
+    recorder = LineRecorder(traced.__code__)
+    sys.settrace(greedy)
+    try:
+        recorder.trace(traced)
+    finally:
+        sys.settrace(None)
+    assert sorted(recorder.stats) == [traced.__code__.co_firstlineno + i for i in (1, 2, 3)]
+    assert seen.count("call") >= 4 and "line" in seen
