@@ -230,12 +230,15 @@ def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
     tree = next(g for g in workload.profiled[0].graphs if g.name == "memory-peak").tree
     assert tree.value == pytest.approx(ours.peak_bytes, rel=0.001)  # the caption's figure
     assert_tree_invariants(tree)
+    assert_lines_agree(ours, reader, str(script))
 
-    # Per line: memray's own records, each charged to its innermost frame in the script.
+
+def assert_lines_agree(ours, reader, script):
+    """Per line: memray's own records, each charged to its innermost frame in the script."""
     def by_line(records):
         found = Counter()
         for record in records:
-            line = next((n for _, f, n in record.stack_trace() if f == str(script)), None)
+            line = next((n for _, f, n in record.stack_trace() if f == script), None)
             if line is not None:
                 found[line] += record.size
         return found

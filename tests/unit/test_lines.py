@@ -26,8 +26,8 @@ from tests.unit.test_profiler_summaries import RUNPY
 def row(line: int, function: str = "f", source: str = "x = 1", **figures) -> LineRow:
     """A line row with zeros where not given."""
     values = {"time_share": 0.0, "time_share_with_calls": 0.0, "time_samples": 0,
-              "time_margin": 0.0, "time_own_margin": 0.0, "peak_bytes": 0, "exit_bytes": 0, "peak_allocations": 0,
-              "own_peak_bytes": 0, "own_exit_bytes": 0}
+              "time_margin": 0.0, "time_own_margin": 0.0, "peak_bytes": 0, "exit_bytes": 0,
+              "peak_allocations": 0, "own_peak_bytes": 0, "own_exit_bytes": 0}
     values.update(figures)
     return LineRow(file="/p/w.py", line=line, function=function, source=source, **values)
 
