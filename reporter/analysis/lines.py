@@ -18,6 +18,7 @@ from typing import Any, Optional
 from reporter.results import LineMemory, LineTime, LineTimeSummary, MemraySummary, WorkloadResult
 
 MIN_SAMPLES = 10
+CONTEXT = 2  # lines shown around a hot line of module code
 Z95 = 1.96
 
 
@@ -137,8 +138,27 @@ def blocks(text: str, hot_lines: Iterable[int]) -> list[Block]:
         at = last + 1
     if at <= len(lines):
         cut.append((at, len(lines), ""))
-    return [Block(first, last, name, any(first <= n <= last for n in hot))
-            for first, last, name in cut]
+    found = []
+    for first, last, name in cut:
+        if name:
+            found.append(Block(first, last, name, any(first <= n <= last for n in hot)))
+        else:
+            found += _module_code(first, last, hot)
+    return found
+
+
+def _module_code(first: int, last: int, hot: set[int]) -> list[Block]:
+    """Module code between definitions, cut around its hot lines (with `CONTEXT` lines on
+    each side): a long stretch of imports and constants does not unfold for one import."""
+    near = {n for h in hot if first <= h <= last
+            for n in range(max(h - CONTEXT, first), min(h + CONTEXT, last) + 1)}
+    found: list[Block] = []
+    for n in range(first, last + 1):
+        if found and (n in near) == found[-1].hot:
+            found[-1] = Block(found[-1].first, n, "", found[-1].hot)
+        else:
+            found.append(Block(n, n, "", n in near))
+    return found
 
 
 def _definitions(body: Sequence[ast.stmt], prefix: str) -> Iterable[tuple[int, int, str]]:

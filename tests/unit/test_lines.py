@@ -96,6 +96,9 @@ def test_blocks_cut_at_functions_and_methods_and_fold_the_cold_ones():
         (14, 16, "", True)]
     assert lines.blocks("def broken(:\n  pass\n", [1]) == [lines.Block(1, 2, "", True)]
     assert lines.blocks("", []) == []
+    constants = "".join(f"x{i} = {i}\n" for i in range(1, 21))
+    assert [(b.first, b.last, b.hot) for b in lines.blocks(constants, [10])] == [
+        (1, 7, False), (8, 12, True), (13, 20, False)]
 
 
 def test_lines_are_matched_by_function_and_text_not_by_number():
