@@ -220,6 +220,58 @@ class LineTimeSummary:
     graphs: list[FlameGraph] = field(default_factory=list)
 
 
+@dataclass
+class ChildProcess:
+    """A process the script started, as last seen by the runner's polling."""
+
+    pid: int
+    command: str
+    first_seen_s: float
+    user_s: float
+    system_s: float
+    peak_rss_bytes: int
+    read_bytes: int
+    write_bytes: int
+    rchar: int
+    wchar: int
+
+
+@dataclass
+class ProcessStats:
+    """What top, atop and iotop would have shown of one run, the processes it started
+    included: totals from `os.wait4`'s rusage and /proc/PID/io, and the polled series."""
+
+    elapsed_s: float  # the child process's whole life, start-up included, as rusage counts
+    user_s: float
+    system_s: float
+    max_rss_bytes: int  # rusage: the largest of the process and its waited-for descendants
+    vm_hwm_bytes: int  # the main process's VmHWM and VmPeak, last seen
+    vm_peak_bytes: int
+    minor_faults: int
+    major_faults: int
+    ctx_voluntary: int
+    ctx_involuntary: int
+    max_threads: int
+    read_bytes: int  # through the storage layer, every process of the tree
+    write_bytes: int
+    rchar: int  # every read and write call, the page cache and pipes included
+    wchar: int
+    waiting_share: float  # share of samples with a process in state D (waiting on the disk)
+    # [t, user_s, system_s, rss, tree_rss, vms, threads, in_d, rchar, wchar, read, write]
+    series: list[list[float]] = field(default_factory=list)
+    children: list[ChildProcess] = field(default_factory=list)
+
+    @property
+    def cpu_s(self) -> float:
+        """User and system CPU seconds together."""
+        return self.user_s + self.system_s
+
+    @property
+    def utilisation(self) -> float:
+        """CPU seconds per second of the process's life: 1.0 is one core kept busy."""
+        return self.cpu_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
 Summary = Union[CProfileSummary, PyinstrumentSummary, MemraySummary, LineTimeSummary]
 
 
@@ -248,6 +300,7 @@ class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per 
     pyinstrument: Optional[PyinstrumentSummary] = None
     memray: Optional[MemraySummary] = None
     lines: Optional[LineTimeSummary] = None
+    process: Optional[ProcessStats] = None
 
     @property
     def ok(self) -> bool:
@@ -522,6 +575,14 @@ class WorkloadResult:
         """Timing of the successful bare runs, or None when there is none."""
         samples = [r.wall_s for r in self.runs if r.mode == BARE and r.ok and r.wall_s]
         return TimingStats(samples) if samples else None
+
+    @property
+    def middle_run(self) -> Optional[RunRecord]:
+        """The clean bare run with the median wall time (the lower middle one of an even
+        number): a typical run, whose system figures the page and `reporter summary` give."""
+        runs = sorted((r for r in self.runs if r.mode == BARE and r.ok and r.wall_s is not None),
+                      key=lambda r: r.wall_s or 0.0)
+        return runs[(len(runs) - 1) // 2] if runs else None
 
     @property
     def insights_run(self) -> Optional[RunRecord]:

@@ -24,9 +24,9 @@ from reporter.analysis import bench, gcstats, pymalloc, series
 from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
-from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, DecoratedFunction,
-                              DecoratedLine, MemoryInsights, Observation, Run, RunRecord,
-                              WorkloadResult)
+from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, ChildProcess,
+                              DecoratedFunction, DecoratedLine, MemoryInsights, Observation,
+                              ProcessStats, Run, RunRecord, WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
@@ -225,6 +225,8 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
         artifacts=_artifacts(job, raw, work),
     )
     try:
+        if process and isinstance(process.get("process"), dict):
+            record.process = process_stats(process["process"], record.process_s)
         if metrics and isinstance(metrics.get("memory"), dict):
             record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
         if metrics and isinstance(metrics.get("decorated"), list):
@@ -276,6 +278,32 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
         modules_before=int(data.get("modules_before", 0)),
         harness_modules=int(data.get("harness_modules", 0)),
         tracked_before=int(data.get("tracked_before", 0)),
+    )
+
+
+@reads("process record")
+def process_stats(data: dict[str, Any], elapsed_s: float) -> ProcessStats:
+    """The runner's view of the child's process tree, its series thinned for drawing."""
+    totals = data["totals"]
+    samples = data.get("series", [])
+    return ProcessStats(
+        elapsed_s=elapsed_s,
+        user_s=float(totals["user_s"]), system_s=float(totals["system_s"]),
+        max_rss_bytes=int(totals["max_rss_bytes"]), vm_hwm_bytes=int(totals["vm_hwm_bytes"]),
+        vm_peak_bytes=int(totals["vm_peak_bytes"]),
+        minor_faults=int(totals["minor_faults"]), major_faults=int(totals["major_faults"]),
+        ctx_voluntary=int(totals["ctx_voluntary"]),
+        ctx_involuntary=int(totals["ctx_involuntary"]), max_threads=int(totals["max_threads"]),
+        read_bytes=int(totals["read_bytes"]), write_bytes=int(totals["write_bytes"]),
+        rchar=int(totals["rchar"]), wchar=int(totals["wchar"]),
+        waiting_share=sum(1 for p in samples if p[7]) / len(samples) if samples else 0.0,
+        series=[[float(v) for v in p] for p in series.keep_peaks(samples, lambda p: p[4])],
+        children=[ChildProcess(
+            pid=int(c["pid"]), command=str(c["command"]),
+            first_seen_s=float(c["first_seen_s"]), user_s=float(c["user_s"]),
+            system_s=float(c["system_s"]), peak_rss_bytes=int(c["peak_rss_bytes"]),
+            read_bytes=int(c["read_bytes"]), write_bytes=int(c["write_bytes"]),
+            rchar=int(c["rchar"]), wchar=int(c["wchar"])) for c in data.get("children", [])],
     )
 
 
@@ -335,7 +363,11 @@ def _raised(metrics: dict[str, Any]) -> tuple[str, str]:
     limit = metrics.get("memory_limit")
     if kind == "MemoryError" and isinstance(limit, (int, float)) and limit:
         return "memory", f"exceeded the {_number(limit / 2**20)} MiB memory limit"
-    return "error", f"{kind}: {lines[0] if lines else ''}"
+    reason = f"{kind}: {lines[0] if lines else ''}"
+    if kind == "EOFError":
+        reason += " (the script reads its standard input, which is empty: give it a file " \
+                  "with --stdin FILE)"
+    return "error", reason
 
 
 def _seconds(value: Any) -> Optional[float]:

@@ -10,6 +10,9 @@ metrics file says how it ended; if the process dies before that, the runner says
 from __future__ import annotations
 
 import argparse
+import atexit
+import ctypes
+import glob
 import json
 import os
 import pkgutil  # noqa: F401  # pylint: disable=unused-import  # imported by runpy.run_path:
@@ -44,6 +47,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     # gets the default SIGTERM back, or a pool's terminate() would hang on our exception.
     os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
     metrics: dict[str, Any] = {"mode": args.mode, "pid": os.getpid()}
+    adopt_orphans()
     profiler = PROFILERS.get(args.mode)
     capture: AbstractContextManager[None] = (
         profiler.capture(Path(args.artifact)) if profiler else nullcontext()
@@ -54,7 +58,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     prefix = str(args.metrics).removesuffix(".metrics.json")
     script = os.path.abspath(args.script)
     sys.argv = [args.script, *args.script_args]
-    sys.path[0] = os.path.dirname(script)
+    # As python does: a script's folder first on the path; for -m, the current folder.
+    sys.path[0] = os.getcwd() if args.module else os.path.dirname(script)
     exit_code = 0
     limit_memory(args.memory_limit, metrics)
     if probe:
@@ -65,7 +70,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             # capture are left out, its cost while the script runs is in.
             started = time.perf_counter()
             try:
-                namespace = runpy.run_path(script, run_name="__main__")
+                namespace = (runpy.run_module(args.script, run_name="__main__", alter_sys=True)
+                             if args.module else runpy.run_path(script, run_name="__main__"))
             finally:
                 metrics["wall_s"] = time.perf_counter() - started
                 if probe:
@@ -90,6 +96,67 @@ def main(argv: Optional[list[str]] = None) -> int:
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans() -> None:
+    """Become the subreaper of the script's processes: one whose parent ends before it is
+    given to us, not to init, so the runner still sees it in the tree and it cannot escape.
+    At exit, after the script's own clean-up (multiprocessing's included), those still alive
+    are stopped and reaped, so their CPU time is in the rusage the runner reads."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux
+        return
+    atexit.register(reap_children)
+
+
+def reap_children(grace_s: float = 2.0) -> None:
+    """Stop (SIGTERM, then SIGKILL after `grace_s`) and reap every child still here."""
+    left = set(descendants_of_self())
+    for pid in left:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while left:
+        for pid in list(left):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                left.discard(pid)
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    for pid in left:
+        _signal(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def descendants_of_self() -> list[int]:
+    """This process's direct children (orphans adopted included)."""
+    found = []
+    for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
+        try:
+            with open(path, encoding="ascii") as f:
+                found += [int(pid) for pid in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def save_decorated(prefix: str) -> list[dict[str, Any]]:
@@ -125,6 +192,7 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--artifact", default="")
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--memory-limit", type=int, default=0)
+    parser.add_argument("--module", action="store_true", help="SCRIPT is a module, as for -m")
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)

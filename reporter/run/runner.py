@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, BinaryIO, Optional
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,12 +27,13 @@ from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
 from reporter.results import BARE, BENCH, BENCH_MEMORY, DECORATED, SCENARIO
 from reporter.run.cache import Cache
+from reporter.run.procfs import TreeWatch
 
 REPEATED = (BARE, BENCH, SCENARIO)
 TIMING = (BARE, BENCH, SCENARIO)  # runs that must have the machine to themselves
 BENCH_SUFFIX = ".bench.json"
-RSS_INTERVAL_S = 0.01
-MAX_RSS_SAMPLES = 2_000
+SAMPLE_INTERVAL_S = 0.01
+MAX_SAMPLES = 2_000
 TERMINATE_GRACE_S = 3.0
 # The benchmark's default effort: about what a whole class_variants benchmark took before its
 # rounds were adaptive (14 s for five processes on a 2-core machine). Ten processes, because a
@@ -54,11 +55,32 @@ class Limits:
 
 @dataclass(frozen=True)
 class Workload:
-    """A script to run and the arguments it gets."""
+    """A script to run (or a module, run as `python -m` runs it), the arguments it gets, and
+    the file its standard input reads (none: it reads an empty input)."""
 
     name: str
     script: str
     args: tuple[str, ...] = ()
+    module: bool = False
+    stdin: str = ""
+
+    @property
+    def source(self) -> str:
+        """The file that holds the code: the script, or the module's own file."""
+        return module_file(self.script) if self.module else self.script
+
+
+def module_file(name: str) -> str:
+    """Where `python -m name` finds the module, from the current folder (first on its path)
+    then our own path, without importing anything; the name itself if it is not found, so
+    the child reports the error as python would."""
+    parts = name.split(".")
+    for folder in [os.getcwd(), *(p for p in sys.path if p)]:
+        base = os.path.join(folder, *parts)
+        for candidate in (base + ".py", os.path.join(base, "__main__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return name
 
 
 @dataclass(frozen=True)
@@ -88,7 +110,7 @@ class Job:
         return raw_dir / self.workload.name / f"{self.stem}{suffix}"
 
 
-def discover(paths: Iterable[str], args: Sequence[str] = ()) -> list[Workload]:
+def discover(paths: Iterable[str], args: Sequence[str] = (), stdin: str = "") -> list[Workload]:
     """Scripts named directly, or every `*.py` not starting with `_` in a folder, uniquely named."""
     scripts: list[Path] = []
     for raw in paths:
@@ -105,7 +127,7 @@ def discover(paths: Iterable[str], args: Sequence[str] = ()) -> list[Workload]:
             n += 1
             name = f"{script.stem}-{n}"
         taken.add(name)
-        workloads.append(Workload(name=name, script=str(script), args=tuple(args)))
+        workloads.append(Workload(name=name, script=str(script), args=tuple(args), stdin=stdin))
     return workloads
 
 
@@ -119,13 +141,14 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     Scripts that use `profile_deco` get one untimed run in which it profiles.
     """
     workloads = list(workloads)
-    benched = [w for w in workloads if bench_processes and declares_cases(Path(w.script))]
+    benched = [w for w in workloads if bench_processes and not w.module
+               and declares_cases(Path(w.source))]
     return [
         *(Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)),
         *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
         *(Job(w, BENCH_MEMORY) for w in benched),
         *(job for w in workloads for job in scenario_jobs(w, repeat)),
-        *(Job(w, DECORATED) for w in workloads if repeat and uses_decorator(Path(w.script))),
+        *(Job(w, DECORATED) for w in workloads if repeat and uses_decorator(Path(w.source))),
         *(Job(w, mode) for w in workloads for mode in profilers),
     ]
 
@@ -133,7 +156,7 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
 def scenario_jobs(workload: Workload, repeat: int) -> list[Job]:
     """`repeat` rounds of the script's scenarios; the label names the scenario, the repeat
     number counts through all of them."""
-    declared = list(scenarios(Path(workload.script)).items())
+    declared = list(scenarios(Path(workload.source)).items())
     return [Job(workload, SCENARIO, round_ * len(declared) + i, label, tuple(args))
             for round_ in range(repeat)
             for i, (label, args) in enumerate(declared, 1)]
@@ -150,7 +173,9 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
     data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
     jobs = [
         Job(Workload(j["workload"]["name"], j["workload"]["script"],
-                     tuple(j["workload"]["args"])), j["mode"], j["repeat"], j.get("label", ""),
+                     tuple(j["workload"]["args"]), bool(j["workload"].get("module", False)),
+                     str(j["workload"].get("stdin", ""))), j["mode"], j["repeat"],
+            j.get("label", ""),
             tuple(j.get("extra_args", ())))
         for j in data["jobs"]
     ]
@@ -172,7 +197,7 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
                 "--budget", str(limits.bench_s),
                 *(["--loops-from", str(first)] if first else []), *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
-            "--artifact", artifact, *common]
+            "--artifact", artifact, *(["--module"] if job.workload.module else []), *common]
 
 
 def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Event] = None,
@@ -180,31 +205,35 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
     """Run one child in its own process group; kill the group on timeout, on `stop`, or when
     it is done.
 
-    While it runs, its resident set size is read from /proc every 10 ms: from outside, so the
-    child does no extra work and its GIL is never contended.
+    While it runs, its process tree is read from /proc every 10 ms (CPU, memory, I/O, threads
+    of the child and of every process it started): from outside, so the child does no extra
+    work and its GIL is never contended.
     """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
     started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
+        stdin = _input(job.workload)
         child = subprocess.Popen(  # pylint: disable=consider-using-with
-            command(job, raw_dir, limits), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            start_new_session=True,
+            command(job, raw_dir, limits), stdin=stdin or subprocess.DEVNULL, stdout=out,
+            stderr=err, start_new_session=True,
         )
-        samples: list[list[float]] = []
+        if stdin:
+            stdin.close()  # the child has its own copy
+        tree = TreeWatch(child.pid, started_at)
         interrupted = timed_out = False
         try:
-            samples = watch(child, started + limits.timeout, stop)
+            watch(child, started + limits.timeout, stop, tree)
             interrupted = child.returncode is None and stop is not None and stop.is_set()
             timed_out = child.returncode is None and not interrupted
             if timed_out:
-                _stop_group(child)
+                _stop_group(child, tree)
         except KeyboardInterrupt:
             interrupted = True
             raise
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
-            reap(child, block=True)
+            reap(child, block=True, tree=tree)
             record = {
                 "returncode": child.returncode,
                 "timed_out": timed_out,
@@ -214,64 +243,75 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
                 "started_at": started_at,
                 "ended_at": time.time(),
                 "parallel": parallel,
-                "rss_samples": samples,
+                "rss_samples": [[round(started_at + p[0], 4), p[3]] for p in tree.series],
+                "process": tree.record(getattr(child, "rusage", None)),
             }
             job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record
 
 
+def _input(workload: Workload) -> Optional[BinaryIO]:
+    """The file the child reads as standard input (`--stdin`), opened for it; None if none."""
+    if not workload.stdin:
+        return None
+    return open(workload.stdin, "rb")  # pylint: disable=consider-using-with
+
+
 def watch(child: subprocess.Popen[bytes], deadline: float,
-          stop: Optional[threading.Event] = None) -> list[list[float]]:
-    """Wait for the child until the deadline or `stop`, sampling its RSS as [time, bytes]."""
-    samples: list[list[float]] = []
-    interval = RSS_INTERVAL_S
-    statm = f"/proc/{child.pid}/statm"
-    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+          stop: Optional[threading.Event] = None, tree: Optional[TreeWatch] = None) -> None:
+    """Wait for the child until the deadline or `stop`, sampling its process tree."""
+    interval = SAMPLE_INTERVAL_S
     while time.perf_counter() < deadline and not (stop and stop.is_set()):
-        if reap(child):
-            return samples
+        if reap(child, tree=tree):
+            return
         time.sleep(min(interval, max(deadline - time.perf_counter(), 0)))
-        try:
-            with open(statm, encoding="ascii") as f:
-                samples.append([round(time.time(), 4), int(f.read().split()[1]) * page])
-        except (OSError, ValueError, IndexError):
-            pass
-        if len(samples) >= MAX_RSS_SAMPLES:  # long runs: keep every other sample, slow down
-            samples, interval = samples[::2], interval * 2
-    return samples
+        if tree is None:
+            continue
+        tree.sample(time.time())
+        if len(tree.series) >= MAX_SAMPLES:  # long runs: keep every other sample, slow down
+            tree.series, interval = tree.series[::2], interval * 2
 
 
-def reap(child: subprocess.Popen[bytes], block: bool = False) -> bool:
-    """True once the child has ended (its status then in `returncode`).
+def reap(child: subprocess.Popen[bytes], block: bool = False,
+         tree: Optional[TreeWatch] = None) -> bool:
+    """True once the child has ended (its status then in `returncode`, and `os.wait4`'s
+    rusage, which counts every descendant it waited for, in `child.rusage`).
 
-    Waits with os.waitpid, not Popen.wait: Popen guards its wait with a lock that a Ctrl-C
-    arriving between taking and releasing it leaves held, and the next wait then blocks for
-    ever (seen on 3.13: an interrupted reporter that never exited).
+    The child is first seen ended without being reaped (`WNOWAIT`), so that its I/O counts
+    can still be read. Waits with os.waitid and os.wait4, not Popen.wait: Popen guards its
+    wait with a lock that a Ctrl-C arriving between taking and releasing it leaves held, and
+    the next wait then blocks for ever (seen on 3.13: an interrupted reporter that never
+    exited).
     """
     if child.returncode is not None:
         return True
     try:
-        pid, status = os.waitpid(child.pid, 0 if block else os.WNOHANG)
+        ended = os.waitid(os.P_PID, child.pid,
+                          os.WEXITED | os.WNOWAIT | (0 if block else os.WNOHANG))
+        if ended is None:
+            return False
+        if tree is not None:
+            tree.ended()
+        _, status, rusage = os.wait4(child.pid, 0)
     except ChildProcessError:  # reaped already
         return True
-    if pid == 0:
-        return False
     child.returncode = os.waitstatus_to_exitcode(status)
+    child.rusage = rusage  # type: ignore[attr-defined]  # read by execute
     return True
 
 
-def _stop_group(child: subprocess.Popen[bytes]) -> None:
+def _stop_group(child: subprocess.Popen[bytes], tree: Optional[TreeWatch] = None) -> None:
     """SIGTERM first, so the child can still save its profile; SIGKILL if it will not stop."""
     try:
         os.killpg(child.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
     grace = time.perf_counter() + TERMINATE_GRACE_S
-    while not reap(child) and time.perf_counter() < grace:
+    while not reap(child, tree=tree) and time.perf_counter() < grace:
         time.sleep(0.01)
-    if not reap(child):
+    if not reap(child, tree=tree):
         _kill_group(child.pid)
-        reap(child, block=True)
+        reap(child, block=True, tree=tree)
 
 
 def _kill_group(pgid: int) -> None:

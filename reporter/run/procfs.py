@@ -1,0 +1,190 @@
+"""What top, atop and iotop read: a process tree's CPU, memory and I/O, from /proc, from outside.
+
+The runner samples the child and every process it started (found through
+`/proc/PID/task/TID/children`) every 10 ms, and keeps each process's last reading, so a
+process that ended still counts with what it had done when last seen. Totals that polling can
+miss (a process shorter than one interval) come from `os.wait4`'s rusage instead.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+TICK_S = 1.0 / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+IO_FIELDS = ("rchar", "wchar", "read_bytes", "write_bytes")
+
+
+@dataclass
+class Reading:
+    """One process at one moment."""
+
+    pid: int
+    state: str  # R running, S sleeping, D waiting on the disk, Z zombie...
+    user_s: float
+    system_s: float
+    threads: int
+    vms: int
+    rss: int
+    minor_faults: int
+    major_faults: int
+    io: dict[str, int] = field(default_factory=dict)  # rchar, wchar, read_bytes, write_bytes
+
+
+def read(pid: int) -> Optional[Reading]:
+    """The process's /proc/PID/stat and io; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    # The command name is in parentheses and may hold spaces and parentheses itself.
+    fields = text[text.rindex(")") + 2:].split()
+    try:
+        found = Reading(pid=pid, state=fields[0], user_s=int(fields[11]) * TICK_S,
+                        system_s=int(fields[12]) * TICK_S, threads=int(fields[17]),
+                        vms=int(fields[20]), rss=int(fields[21]) * PAGE,
+                        minor_faults=int(fields[7]), major_faults=int(fields[9]))
+    except (IndexError, ValueError):
+        return None
+    found.io = read_io(pid)
+    return found
+
+
+def read_io(pid: int) -> dict[str, int]:
+    """/proc/PID/io, still readable while the process is a zombie; {} if it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/io", encoding="ascii") as f:
+            pairs = (line.split(":", 1) for line in f)
+            return {k: int(v) for k, v in pairs if k in IO_FIELDS}
+    except (OSError, ValueError):
+        return {}
+
+
+def peaks(pid: int) -> dict[str, int]:
+    """VmHWM and VmPeak, in bytes, from /proc/PID/status (gone once the process is a zombie)."""
+    found = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith(("VmHWM:", "VmPeak:")):
+                    key, value = line.split(":", 1)
+                    found[key] = int(value.split()[0]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, breadth first (needs CONFIG_PROC_CHILDREN, which Debian's
+    and most kernels have; without it, only `pid` itself is measured)."""
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        parent = pending.pop(0)
+        for path in glob.glob(f"/proc/{parent}/task/*/children"):
+            try:
+                with open(path, encoding="ascii") as f:
+                    children = [int(c) for c in f.read().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            pending += children
+    return found
+
+
+def command_line(pid: int) -> str:
+    """The process's arguments, space-separated ("" once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+class TreeWatch:
+    """The samples of one child's process tree: a series for the page, and each process's
+    last reading for the list of processes it started."""
+
+    def __init__(self, pid: int, started: float) -> None:
+        self.pid = pid
+        self.started = started
+        self.series: list[list[float]] = []
+        self.last: dict[int, Reading] = {}
+        self.first_seen: dict[int, float] = {}
+        self.commands: dict[int, str] = {}
+        self.peak_rss: dict[int, int] = {}
+        self.main_peaks: dict[str, int] = {}
+
+    def sample(self, now: float) -> None:
+        """Read every process of the tree once; append one point to the series."""
+        waiting = 0
+        threads = 0
+        tree_rss = 0
+        main: Optional[Reading] = None
+        for pid in [self.pid, *descendants(self.pid)]:
+            found = read(pid)
+            if found is None:
+                continue
+            if pid not in self.first_seen:
+                self.first_seen[pid] = now - self.started
+            if self.commands.get(pid, "") in ("", self.commands.get(self.pid)) and pid != self.pid:
+                # A fresh fork shows its parent's command line until it runs exec.
+                self.commands[pid] = command_line(pid)
+            elif pid == self.pid and pid not in self.commands:
+                self.commands[pid] = command_line(pid)
+            self.last[pid] = found
+            self.peak_rss[pid] = max(self.peak_rss.get(pid, 0), found.rss)
+            waiting += found.state == "D"
+            tree_rss += found.rss
+            if pid == self.pid:
+                main, threads = found, found.threads
+        if main is None:
+            return
+        self.main_peaks = peaks(self.pid) or self.main_peaks
+        done = list(self.last.values())
+        self.series.append([
+            round(now - self.started, 4),
+            round(sum(r.user_s for r in done), 3), round(sum(r.system_s for r in done), 3),
+            main.rss, tree_rss, main.vms, threads, waiting,
+            *(sum(r.io.get(k, 0) for r in done) for k in IO_FIELDS),
+        ])
+
+    def ended(self) -> None:
+        """The child has ended but is not reaped: its last I/O counts are still readable."""
+        io = read_io(self.pid)
+        if io and self.pid in self.last:
+            self.last[self.pid].io = io
+
+    def record(self, rusage: Any) -> dict[str, Any]:
+        """What process.json keeps: the totals (rusage for what polling may miss), the series
+        and one entry per process the child started."""
+        main = self.last.get(self.pid)
+        children = [p for p in self.last if p != self.pid]
+        return {
+            "totals": {
+                "user_s": rusage.ru_utime if rusage else 0.0,
+                "system_s": rusage.ru_stime if rusage else 0.0,
+                "max_rss_bytes": rusage.ru_maxrss * 1024 if rusage else 0,
+                "minor_faults": rusage.ru_minflt if rusage else 0,
+                "major_faults": rusage.ru_majflt if rusage else 0,
+                "ctx_voluntary": rusage.ru_nvcsw if rusage else 0,
+                "ctx_involuntary": rusage.ru_nivcsw if rusage else 0,
+                "vm_hwm_bytes": self.main_peaks.get("VmHWM", 0),
+                "vm_peak_bytes": self.main_peaks.get("VmPeak", 0),
+                "max_threads": max((int(p[6]) for p in self.series), default=0),
+                **{k: sum(r.io.get(k, 0) for r in self.last.values()) for k in IO_FIELDS},
+                "main_io": main.io if main else {},
+            },
+            "series": self.series,
+            "children": [{
+                "pid": pid, "command": self.commands.get(pid, ""),
+                "first_seen_s": round(self.first_seen.get(pid, 0.0), 4),
+                "user_s": self.last[pid].user_s, "system_s": self.last[pid].system_s,
+                "peak_rss_bytes": self.peak_rss.get(pid, 0),
+                **{k: self.last[pid].io.get(k, 0) for k in IO_FIELDS},
+            } for pid in children],
+        }
