@@ -22,6 +22,7 @@ from reporter.profilers import PROFILERS
 from reporter.render.charts import (bars, gc_timeline, is_series, lines, memory_chart,
                                     static_tree, time_axis, tree_rows)
 from reporter.render.export import flame_data, pyperf_suite, speedscope
+from reporter.render.process import process_view
 from reporter.render.source import lines_view
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
 from reporter.render.views import (benchmark_view, function_rows, headline, instance_rows,
@@ -121,6 +122,7 @@ def environment() -> jinja2.Environment:
                        static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
                        decorated_key=decorated_key, lines_view=lines_view,
+                       process_view=process_view,
                        bars=bars, pymalloc_view=pymalloc_view, lines=lines,
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,

@@ -74,12 +74,15 @@ def is_series(value: Any) -> bool:
                               and all(numbers(v) for v in value.values()))
 
 
-def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150,
-          x_unit: str = "", y_unit: str = "", hover: int = 100) -> dict[str, Any]:
+def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150, *,
+          x_unit: str = "", y_unit: str = "", hover: int = 100,
+          stacked: bool = False) -> dict[str, Any]:
     """A line chart of several series on shared axes; points are values or [x, value] pairs.
 
     Gives the polylines, ticks on both axes with their labels in the series' units, and up to
     `hover` columns whose titles give every series' value there (what a hover shows).
+    `stacked` fills each series down to the axis, in order: give cumulative series, the
+    largest first, and each band shows one part.
     """
     def pairs(values: list[Any]) -> list[tuple[float, float]]:
         return [(float(v[0]), float(v[1])) if isinstance(v, (list, tuple)) else (float(i), float(v))
@@ -96,7 +99,7 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150,
         return round(width * x / right, 1), round(height * (1 - y / top), 1)
 
     return {
-        "width": width, "height": height, "right": right, "top": top,
+        "width": width, "height": height, "right": right, "top": top, "stacked": stacked,
         "x_ticks": [{"at": xy(t, 0)[0], "label": label_of(t, x_unit)}
                     for t in nice_ticks(right, x_unit)],
         "y_ticks": [{"at": xy(0, t)[1], "label": label_of(t, y_unit)}
@@ -130,7 +133,7 @@ def memory_chart(points: list[MemoryPoint], width: int = 800,
     label kept inside the chart."""
     chart = lines({"resident set size": [[p.time_s, p.rss_bytes] for p in points],
                    "heap in use": [[p.time_s, p.heap_bytes] for p in points]},
-                  width, height, "seconds", "bytes")
+                  width, height, x_unit="seconds", y_unit="bytes")
     if not chart:
         return {}
     peak = max(points, key=lambda p: p.heap_bytes)

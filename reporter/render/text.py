@@ -1,14 +1,15 @@
 """Plain-text tables for the terminal: a benchmark (`reporter bench`), the hottest lines
-(`reporter lines`)."""
+(`reporter lines`), the headline figures (`reporter summary`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Optional
 
 from reporter.analysis import bench
 from reporter.analysis.lines import MIN_SAMPLES, LineRow, hottest
 from reporter.analysis.verdict import level
-from reporter.render.format import short_path, size
+from reporter.render.format import seconds, short_path, size
 from reporter.results import Benchmark
 
 
@@ -76,3 +77,24 @@ def lines_table(name: str, rows: Sequence[LineRow], top: int) -> str:
 
 def _where(row: LineRow) -> str:
     return f"{short_path(row.file)}:{row.line}"
+
+
+def summary_table(records: Sequence[dict[str, Any]]) -> str:
+    """One line per script: status, wall time, CPU, memory, I/O, gc and the hottest function."""
+    header = (f"{'script':24} {'status':7} {'wall':>9} {'cores':>5} {'peak RSS':>10} "
+              f"{'memray peak':>11} {'disk I/O':>10} {'procs':>5} {'gc':>5}  hottest function")
+    out = [header, "-" * len(header)]
+    for r in records:
+        moved = (r["read_bytes"] or 0) + (r["write_bytes"] or 0) \
+            if r["read_bytes"] is not None else None
+        out.append(
+            f"{r['name'][:24]:24} {r['status']:7} {seconds(r['wall_s']):>9} "
+            f"{_maybe(r['cpu_utilisation'], '{:.2f}'):>5} {size(r['peak_rss_bytes']):>10} "
+            f"{size(r['peak_bytes']):>11} {size(moved):>10} "
+            f"{_maybe(r['child_processes'], '{}'):>5} "
+            f"{_maybe(r['gc_time_share'], '{:.0%}'):>5}  {r['hottest_function'] or '–'}")
+    return "\n".join(out)
+
+
+def _maybe(value: Optional[float], form: str) -> str:
+    return "–" if value is None else form.format(value)

@@ -17,7 +17,7 @@ from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import short_path
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
-                              PymallocStats, RunRecord, TimingStats, WorkloadResult)
+                              ProcessStats, PymallocStats, RunRecord, TimingStats, WorkloadResult)
 
 
 @dataclass
@@ -199,6 +199,7 @@ class Headline:
     hottest_share: float  # of the sampled total
     hottest_calls: Optional[int]  # cProfile's count for the same function, where it has one
     hottest_line: Optional[LineRow]  # the most CPU as its own, with enough samples to say
+    process: Optional[ProcessStats]  # the system's view of the median unprofiled run
     peak_bytes: Optional[int]  # memray
     peak_site: Optional[AllocationSite]  # the line holding most of it at the peak
     gc_s: Optional[float]  # time inside the gc, in the first clean bare run
@@ -215,6 +216,7 @@ def headline(workload: WorkloadResult) -> Headline:
     hottest, share = _hottest(cpu.tree) if cpu else (None, 0.0)
     memray = next((r.memray for r in workload.runs if r.memray), None)
     insights, run = workload.insights, workload.insights_run
+    run_in_middle = workload.middle_run
     gc_s = sum(g.time_s for g in insights.generations) if insights else None
     view = benchmark_view(workload.benchmark) if workload.benchmark else None
     found = [r.verdict.word for r in view.rows if r.verdict is not None] if view else []
@@ -225,6 +227,7 @@ def headline(workload: WorkloadResult) -> Headline:
         hottest_calls=_calls(workload, hottest) if hottest else None,
         hottest_line=max((r for r in line_rows(workload) if r.timed and r.time_share > 0),
                          key=lambda r: r.time_share, default=None),
+        process=run_in_middle.process if run_in_middle else None,
         peak_bytes=memray.peak_bytes if memray else None,
         peak_site=memray.top_at_peak[0] if memray and memray.top_at_peak else None,
         gc_s=gc_s,
@@ -367,3 +370,30 @@ def pymalloc_view(before: PymallocStats, end: PymallocStats) -> PymallocView:
     return PymallocView(differences=pymalloc.differences_from_classic(end),
                         busiest=pymalloc.busiest(before, end),
                         classes=pymalloc.class_changes(before, end))
+
+
+def summary_record(workload: WorkloadResult) -> dict[str, Any]:
+    """The index's headline figures of one script as plain data (`reporter summary --json`);
+    the system figures are the median unprofiled run's, None where nothing measured them."""
+    h = headline(workload)
+    process = h.process
+    return {
+        "name": workload.name,
+        "status": "ok" if not h.failed else "failed",
+        "failed_runs": h.failed,
+        "wall_s": h.wall.median if h.wall else None,
+        "peak_bytes": h.peak_bytes,
+        "peak_rss_bytes": process.max_rss_bytes if process else None,
+        "cpu_user_s": process.user_s if process else None,
+        "cpu_sys_s": process.system_s if process else None,
+        "cpu_utilisation": process.utilisation if process else None,
+        "read_bytes": process.read_bytes if process else None,
+        "write_bytes": process.write_bytes if process else None,
+        "ctx_switches_voluntary": process.ctx_voluntary if process else None,
+        "ctx_switches_involuntary": process.ctx_involuntary if process else None,
+        "child_processes": len(process.children) if process else None,
+        "gc_time_share": h.gc_share,
+        "hottest_function": h.hottest.function if h.hottest else None,
+        "hottest_line": (f"{short_path(h.hottest_line.file)}:{h.hottest_line.line}"
+                         if h.hottest_line else None),
+    }

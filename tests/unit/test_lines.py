@@ -95,7 +95,7 @@ def test_blocks_cut_at_functions_and_methods_and_fold_the_cold_ones():
         (9, 10, "Thing.hot", True), (11, 11, "", False), (12, 13, "Thing.also_cold", False),
         (14, 16, "", True)]
     assert lines.blocks("def broken(:\n  pass\n", [1]) == [lines.Block(1, 2, "", True)]
-    assert lines.blocks("", []) == []
+    assert not lines.blocks("", [])
     constants = "".join(f"x{i} = {i}\n" for i in range(1, 21))
     assert [(b.first, b.last, b.hot) for b in lines.blocks(constants, [10])] == [
         (1, 7, False), (8, 12, True), (13, 20, False)]
