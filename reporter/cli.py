@@ -1,12 +1,14 @@
 """The command line: parses arguments and hands them to the stages; knows nothing else.
 
-    reporter run [PATH ...] [--out DIR] [--profilers LIST] [--timeout S] [--repeat N] [-- ARGS]
+    reporter run [PATH ... | -m MODULE] [--out DIR] [--profilers LIST] [--timeout S]
+                 [--repeat N] [--stdin FILE] [-- ARGS]
     reporter render RUN_DIR          (pages again from results.json)
     reporter collect RUN_DIR         (results.json again from raw/, then the pages)
     reporter share RUN_DIR [--out ZIP]
     reporter compare BASE_RUN NEW_RUN [--out HTML] [--fail-above PERCENT]
     reporter bench SCRIPT [--processes N] [--budget SECONDS] [-- ARGS]
     reporter lines RUN_DIR [WORKLOAD] [--top N] [--json]
+    reporter summary RUN_DIR [--json]
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
 from reporter.analysis.lines import hottest, line_rows
-from reporter.render.text import benchmark_table, lines_table
+from reporter.render.text import benchmark_table, lines_table, summary_table
+from reporter.render.views import summary_record
 from reporter.run import runner, store
 from reporter.run.cache import Cache
 
@@ -41,8 +44,13 @@ class RunCommand:
 
     def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
         """Arguments of `reporter run`."""
-        parser.add_argument("paths", nargs="*", default=["workloads"], metavar="PATH",
+        parser.add_argument("paths", nargs="*", metavar="PATH",
                             help="scripts, or folders of scripts (default: workloads/)")
+        parser.add_argument("-m", dest="module", default=None, metavar="MODULE",
+                            help="run a module as `python -m MODULE` does, instead of scripts")
+        parser.add_argument("--stdin", type=_readable, default=None, metavar="FILE",
+                            help="the file every run of the scripts reads as its standard "
+                                 "input (default: an empty input)")
         parser.add_argument("--out", type=Path, default=Path("reports"),
                             help="folder that receives the report folders (default: reports/)")
         parser.add_argument("--profilers", default=",".join(PROFILERS),
@@ -68,7 +76,14 @@ class RunCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         """Run, collect, render, then publish the report folder."""
-        workloads = runner.discover(args.paths, args.script_args)
+        if args.module and args.paths:
+            raise ReporterError("give scripts or -m MODULE, not both")
+        if args.module:
+            workloads = [runner.Workload(args.module.rsplit(".", 1)[-1], args.module,
+                                         tuple(args.script_args), True, args.stdin or "")]
+        else:
+            args.paths = args.paths or ["workloads"]
+            workloads = runner.discover(args.paths, args.script_args, args.stdin or "")
         if not workloads:
             raise ReporterError(f"no Python scripts found in {', '.join(args.paths)}")
         work = store.new_run_dir(args.out)
@@ -292,6 +307,29 @@ class LinesCommand:
         return 0
 
 
+class SummaryCommand:
+    """Print the index's headline figures of every script: for a terminal, or for CI."""
+
+    name = "summary"
+
+    def prepare_parser(self, parser: argparse.ArgumentParser) -> None:
+        """Arguments of `reporter summary`."""
+        parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+        parser.add_argument("--json", action="store_true",
+                            help='print {"workloads": [...]} instead of a table')
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Load the results and print them."""
+        run = results.load(args.run_dir / "results.json")
+        records = [summary_record(w) for w in run.workloads]
+        if args.json:
+            print(json.dumps({"run_id": run.run_id, "complete": run.complete,
+                              "workloads": records}, indent=1))
+        else:
+            print(summary_table(records))
+        return 0
+
+
 def _bench_effort(parser: argparse.ArgumentParser, processes: str, budget: str) -> None:
     """The benchmark's processes and time budget, under the names each command uses."""
     parser.add_argument(processes, dest="bench_processes", type=int,
@@ -319,7 +357,7 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), CompareCommand(),
-            BenchCommand(), LinesCommand())
+            BenchCommand(), LinesCommand(), SummaryCommand())
 
 
 def _profiler_list(text: str) -> list[str]:
@@ -344,6 +382,13 @@ def _size(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return value
+
+
+def _readable(text: str) -> str:
+    """A file that exists and can be read, as an absolute path (children run elsewhere)."""
+    if not os.access(text, os.R_OK) or not os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}")
+    return os.path.abspath(text)
 
 
 def _positive(text: str) -> float:

@@ -40,12 +40,14 @@ class Cache:
 
     def key(self, job: Any) -> str:
         """The hash of everything that decides what the job (a runner.Job) produces."""
-        script = job.workload.script
+        script = job.workload.source
         inputs = {
             "mode": job.mode, "repeat": job.repeat, "label": job.label,
             "args": [*job.workload.args, *job.extra_args], "memory_limit": self.memory_limit,
             "bench_s": self.bench_s,
             "files": {str(p): _digest(p) for p in sorted(project_files(Path(script)))},
+            "module": job.workload.module,
+            "stdin": _digest(Path(job.workload.stdin)) if job.workload.stdin else "",
             "python": sys.version, "platform": platform.platform(),
             "reporter": _reporter_digest(), "packages": package_versions(PACKAGES),
         }
