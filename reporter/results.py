@@ -257,7 +257,8 @@ class ProcessStats:
     rchar: int  # every read and write call, the page cache and pipes included
     wchar: int
     waiting_share: float  # share of samples with a process in state D (waiting on the disk)
-    # [t, user_s, system_s, rss, tree_rss, vms, threads, in_d, rchar, wchar, read, write]
+    running_share: float = 0.0  # share of samples with a process running or runnable (R)
+    # [t, user_s, system_s, rss, tree_rss, vms, threads, in_d, rchar, wchar, read, write, in_r]
     series: list[list[float]] = field(default_factory=list)
     children: list[ChildProcess] = field(default_factory=list)
 

@@ -297,6 +297,8 @@ def process_stats(data: dict[str, Any], elapsed_s: float) -> ProcessStats:
         read_bytes=int(totals["read_bytes"]), write_bytes=int(totals["write_bytes"]),
         rchar=int(totals["rchar"]), wchar=int(totals["wchar"]),
         waiting_share=sum(1 for p in samples if p[7]) / len(samples) if samples else 0.0,
+        running_share=(sum(1 for p in samples if len(p) > 12 and p[12]) / len(samples)
+                       if samples else 0.0),
         series=[[float(v) for v in p] for p in series.keep_peaks(samples, lambda p: p[4])],
         children=[ChildProcess(
             pid=int(c["pid"]), command=str(c["command"]),

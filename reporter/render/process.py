@@ -3,8 +3,9 @@ one sentence on what the run was doing, from what the system saw of it.
 
 On this kind of machine neither `wchan` nor the scheduler's delay accounting says what a
 process waits for, so the rule reads what is there: CPU seconds against wall seconds, the
-share of samples with a process in state D (waiting on the disk), the bytes moved through the
-storage layer, and the peak resident set.
+share of samples with a process in state D (waiting on the disk) or R (running, or ready to
+run and waiting for a core, which keeps a CPU-bound run CPU-bound on a busy machine), the bytes
+moved through the storage layer, and the peak resident set.
 """
 
 from __future__ import annotations
@@ -48,15 +49,18 @@ def classify(stats: ProcessStats) -> Optional[Verdict]:
     figures = (f"{seconds(stats.cpu_s)} of CPU (user {seconds(stats.user_s)}, system "
                f"{seconds(stats.system_s)}) in {seconds(stats.elapsed_s)}, "
                f"{busy:.2f} cores busy on average")
-    if busy >= CPU_BOUND:
+    io_why = (f"{size(moved)} read and written through the storage layer ({size(rate)}/s), "
+              f"{percent(stats.waiting_share, 1)} of samples waiting on the disk, and {figures}")
+    if stats.waiting_share >= DISK_WAIT:
+        kind, why = IO, io_why
+    elif busy >= CPU_BOUND or stats.running_share >= CPU_BOUND:
+        # Runnable but not running is still CPU-bound: the machine was busy with others.
         kind = CPU
-        why = f"{figures}" + (f", over {len(stats.children) + 1} processes"
-                              if stats.children and busy > 1.05 else "")
-    elif stats.waiting_share >= DISK_WAIT or (rate >= DISK_RATE and busy < CPU_BOUND):
-        kind = IO
-        why = (f"{size(moved)} read and written through the storage layer "
-               f"({size(rate)}/s), {percent(stats.waiting_share, 1)} of samples waiting on "
-               f"the disk, and {figures}")
+        why = (f"{figures}, running or ready to run in {percent(stats.running_share, 1)} of "
+               f"samples" + (f", over {len(stats.children) + 1} processes"
+                             if stats.children and busy > 1.05 else ""))
+    elif rate >= DISK_RATE:
+        kind, why = IO, io_why
     elif busy < WAITING:
         kind = WAIT
         why = (f"{figures}: for the rest it slept or waited on something other than the "

@@ -42,7 +42,7 @@ def read(pid: int) -> Optional[Reading]:
     except OSError:
         return None
     # The command name is in parentheses and may hold spaces and parentheses itself.
-    fields = text[text.rindex(")") + 2:].split()
+    fields = text[text.rfind(")") + 2:].split() if ")" in text else []
     try:
         found = Reading(pid=pid, state=fields[0], user_s=int(fields[11]) * TICK_S,
                         system_s=int(fields[12]) * TICK_S, threads=int(fields[17]),
@@ -121,7 +121,7 @@ class TreeWatch:
 
     def sample(self, now: float) -> None:
         """Read every process of the tree once; append one point to the series."""
-        waiting = 0
+        waiting = running = 0
         threads = 0
         tree_rss = 0
         main: Optional[Reading] = None
@@ -139,6 +139,7 @@ class TreeWatch:
             self.last[pid] = found
             self.peak_rss[pid] = max(self.peak_rss.get(pid, 0), found.rss)
             waiting += found.state == "D"
+            running += found.state == "R"  # running, or runnable and waiting for a core
             tree_rss += found.rss
             if pid == self.pid:
                 main, threads = found, found.threads
@@ -150,7 +151,7 @@ class TreeWatch:
             round(now - self.started, 4),
             round(sum(r.user_s for r in done), 3), round(sum(r.system_s for r in done), 3),
             main.rss, tree_rss, main.vms, threads, waiting,
-            *(sum(r.io.get(k, 0) for r in done) for k in IO_FIELDS),
+            *(sum(r.io.get(k, 0) for r in done) for k in IO_FIELDS), running,
         ])
 
     def ended(self) -> None:
