@@ -104,6 +104,16 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
+# What each profiler sees of a run, said on its section.
+PROFILER_SCOPE = {
+    "cprofile": "the main thread of the main process (before 3.12; since 3.12 every thread "
+                "of it, all in one profile)",
+    "pyinstrument": "the main thread of the main process, sampled",
+    "memray": "every thread of the main process, every allocation",
+    "lines": "the main thread of the main process, its CPU time only",
+}
+
+
 @functools.lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment, with our filters and globals."""
@@ -122,7 +132,7 @@ def environment() -> jinja2.Environment:
                        static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
                        decorated_key=decorated_key, lines_view=lines_view,
-                       process_view=process_view,
+                       process_view=process_view, profiler_scope=PROFILER_SCOPE,
                        bars=bars, pymalloc_view=pymalloc_view, lines=lines,
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,

@@ -86,6 +86,7 @@ class ProcessView:
     cpu: dict[str, Any]
     memory: dict[str, Any]
     io: dict[str, Any]
+    threads: dict[str, Any]
 
 
 def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
@@ -98,8 +99,11 @@ def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
     return ProcessView(
         run=run, stats=stats, verdict=classify(stats), cpu=cpu_chart(points),
         memory=lines({"RSS, main process": [[p[0], p[3]] for p in points],
-                      "RSS, every process": [[p[0], p[4]] for p in points]},
+                      "RSS, every process": [[p[0], p[4]] for p in points],
+                      "VIRT, main process": [[p[0], p[5]] for p in points]},
                      x_unit="seconds", y_unit="bytes"),
+        threads=lines({"threads, main process": [[p[0], p[6]] for p in points]},
+                      height=60, x_unit="seconds"),
         io=lines({"read (storage)": [[p[0], p[10]] for p in points],
                   "written (storage)": [[p[0], p[11]] for p in points],
                   "read (all calls)": [[p[0], p[8]] for p in points],

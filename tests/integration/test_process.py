@@ -80,7 +80,7 @@ def test_the_page_has_a_process_section_and_the_index_its_figures(system):
     run_dir, _ = system
     page = (run_dir / "two_children.html").read_text(encoding="utf-8")
     assert 'id="process"' in page and "CPU over time" in page and "cores busy" in page
-    assert "main thread of the main process only" in page
+    assert "main thread of the main process only" in page and "Sees:" not in page  # no profiler
     assert "cores busy" in (run_dir / "index.html").read_text(encoding="utf-8")
 
 
