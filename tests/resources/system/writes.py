@@ -1,5 +1,5 @@
-"""Writes 50 MiB to a disk-backed folder (the current one: on tmpfs `write_bytes` stays 0) and
-fsyncs it, so that the bytes reach the storage layer before the script ends."""
+"""Writes 50 MiB to a disk-backed folder (the current one: on tmpfs `write_bytes` stays 0),
+fsyncing every MiB, so that the bytes reach the storage layer before the script ends."""
 
 import os
 import tempfile
@@ -10,7 +10,7 @@ try:
     block = b"\1" * MIB
     for _ in range(50):
         os.write(fd, block)
-    os.fsync(fd)
+        os.fsync(fd)
 finally:
     os.close(fd)
     os.unlink(path)
