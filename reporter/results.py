@@ -237,14 +237,17 @@ class ChildProcess:
 
 
 @dataclass
-class ProcessStats:
+class ProcessStats:  # pylint: disable=too-many-instance-attributes  # the kernel's counters
     """What top, atop and iotop would have shown of one run, the processes it started
     included: totals from `os.wait4`'s rusage and /proc/PID/io, and the polled series."""
 
     elapsed_s: float  # the child process's whole life, start-up included, as rusage counts
     user_s: float
     system_s: float
-    max_rss_bytes: int  # rusage: the largest of the process and its waited-for descendants
+    # The largest resident set of any one process: the main one's VmHWM, or a child's highest
+    # sample. (rusage's ru_maxrss would count the runner's pages the child had between its
+    # fork and its exec: never below the runner's own size.)
+    max_rss_bytes: int
     vm_hwm_bytes: int  # the main process's VmHWM and VmPeak, last seen
     vm_peak_bytes: int
     minor_faults: int
@@ -258,6 +261,10 @@ class ProcessStats:
     wchar: int
     waiting_share: float  # share of samples with a process in state D (waiting on the disk)
     running_share: float = 0.0  # share of samples with a process running or runnable (R)
+    tree_peak_rss_bytes: int = 0  # every process's RSS together, at its highest sample
+    # When the script itself ran, in seconds of the series (0, 0: not known).
+    script_start_s: float = 0.0
+    script_end_s: float = 0.0
     # [t, user_s, system_s, rss, tree_rss, vms, threads, in_d, rchar, wchar, read, write, in_r]
     series: list[list[float]] = field(default_factory=list)
     children: list[ChildProcess] = field(default_factory=list)

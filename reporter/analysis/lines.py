@@ -3,8 +3,8 @@ annotated source and `reporter compare` show.
 
 Time comes from the line sampler (CPU time of the main thread), memory from memray's capture.
 A sampled share is a proportion of samples, so it is given with its 95% Wilson interval over the
-run's n samples (about ±1.96·√(p(1−p)/n)); below `MIN_SAMPLES` samples a line gets no figure,
-only a mark.
+run's n samples (about ±1.96·√(p(1−p)/n)); a line with fewer than `MIN_SAMPLES` samples (own
+samples, for its own share) gets no figure, only a mark.
 """
 
 from __future__ import annotations
@@ -33,34 +33,60 @@ class LineRow:
     time_share: float  # own CPU time / the main thread's CPU time (0..1)
     time_share_with_calls: float
     time_samples: int  # samples with the line anywhere on the stack
-    time_margin: float  # ± on time_share_with_calls at 95%
+    time_margin: float  # ± on time_share_with_calls at 95% (the farther side of its interval)
     time_own_margin: float  # ± on time_share
     peak_bytes: int
     exit_bytes: int
     peak_allocations: int
     own_peak_bytes: int
     own_exit_bytes: int
+    time_own_samples: int = 0  # samples with the line the innermost
+    run_samples: int = 0  # every sample of the run, what the intervals are taken over
 
     @property
     def timed(self) -> bool:
         """True when enough samples fell on the line to give its share as a figure."""
         return self.time_samples >= MIN_SAMPLES
 
+    @property
+    def timed_own(self) -> bool:
+        """True when enough samples had the line innermost to give its own share."""
+        return self.time_own_samples >= MIN_SAMPLES
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The 95% interval of the share with calls."""
+        return wilson(self.time_share_with_calls, self.run_samples)
+
+    @property
+    def own_interval(self) -> tuple[float, float]:
+        """The 95% interval of the own share."""
+        return wilson(self.time_share, self.run_samples)
+
     def record(self) -> dict[str, Any]:
         """The JSON record `reporter lines --json` prints."""
         return asdict(self)
 
 
-def margin(share: float, samples: int) -> float:
-    """How far a sampled share may be from the truth at 95%: the farther side of its Wilson
-    interval, which stays honest near 0 and 1 (a share of 100% from 40 samples is not ±0)."""
+def wilson(share: float, samples: int) -> tuple[float, float]:
+    """The 95% Wilson interval of a sampled share: it stays inside 0..1 and honest near the
+    edges (a share of 100% from 40 samples is not ±0)."""
     if samples <= 0:
-        return 1.0
+        return 0.0, 1.0
     share = min(max(share, 0.0), 1.0)
     spread = Z95 * Z95 / samples
     centre = (share + spread / 2) / (1 + spread)
     half = Z95 * math.sqrt(share * (1 - share) / samples + spread / (4 * samples)) / (1 + spread)
-    return max(share - (centre - half), centre + half - share)
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def margin(share: float, samples: int) -> float:
+    """How far a sampled share may be from the truth at 95%: the farther side of its Wilson
+    interval (1 with no sample at all)."""
+    if samples <= 0:
+        return 1.0
+    low, high = wilson(share, samples)
+    return max(min(max(share, 0.0), 1.0) - low, high - min(max(share, 0.0), 1.0))
 
 
 def line_rows(result: WorkloadResult) -> list[LineRow]:
@@ -93,6 +119,7 @@ def join(timed: Optional[LineTimeSummary], memory: Optional[MemraySummary],
             time_samples=t.samples if t else 0,
             time_margin=margin(with_calls, total) if t else 0.0,
             time_own_margin=margin(own, total) if t else 0.0,
+            time_own_samples=t.own_samples if t else 0, run_samples=total,
             peak_bytes=m.peak_bytes if m else 0, exit_bytes=m.exit_bytes if m else 0,
             peak_allocations=m.peak_allocations if m else 0,
             own_peak_bytes=m.own_peak_bytes if m else 0,

@@ -226,7 +226,8 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
     )
     try:
         if process and isinstance(process.get("process"), dict):
-            record.process = process_stats(process["process"], record.process_s)
+            record.process = process_stats(process["process"], record.process_s,
+                                           _window(process, metrics, record.wall_s))
         if metrics and isinstance(metrics.get("memory"), dict):
             record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
         if metrics and isinstance(metrics.get("decorated"), list):
@@ -281,15 +282,32 @@ def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> Memor
     )
 
 
+def _window(process: dict[str, Any], metrics: Optional[dict[str, Any]],
+            wall_s: Optional[float]) -> tuple[float, float]:
+    """When the script ran, in seconds since the runner started the child; (0, 0) if the
+    child did not say."""
+    began = (metrics or {}).get("started_at")
+    if not isinstance(began, (int, float)) or wall_s is None:
+        return 0.0, 0.0
+    start = float(began) - float(process.get("started_at", began))
+    return round(start, 4), round(start + wall_s, 4)
+
+
 @reads("process record")
-def process_stats(data: dict[str, Any], elapsed_s: float) -> ProcessStats:
+def process_stats(data: dict[str, Any], elapsed_s: float,
+                  window: tuple[float, float] = (0.0, 0.0)) -> ProcessStats:
     """The runner's view of the child's process tree, its series thinned for drawing."""
     totals = data["totals"]
     samples = data.get("series", [])
+    children = data.get("children", [])
     return ProcessStats(
         elapsed_s=elapsed_s,
         user_s=float(totals["user_s"]), system_s=float(totals["system_s"]),
-        max_rss_bytes=int(totals["max_rss_bytes"]), vm_hwm_bytes=int(totals["vm_hwm_bytes"]),
+        max_rss_bytes=max([int(totals["vm_hwm_bytes"]), *(int(p[3]) for p in samples),
+                           *(int(c["peak_rss_bytes"]) for c in children)]),
+        tree_peak_rss_bytes=max((int(p[4]) for p in samples), default=0),
+        script_start_s=window[0], script_end_s=window[1],
+        vm_hwm_bytes=int(totals["vm_hwm_bytes"]),
         vm_peak_bytes=int(totals["vm_peak_bytes"]),
         minor_faults=int(totals["minor_faults"]), major_faults=int(totals["major_faults"]),
         ctx_voluntary=int(totals["ctx_voluntary"]),
@@ -305,7 +323,7 @@ def process_stats(data: dict[str, Any], elapsed_s: float) -> ProcessStats:
             first_seen_s=float(c["first_seen_s"]), user_s=float(c["user_s"]),
             system_s=float(c["system_s"]), peak_rss_bytes=int(c["peak_rss_bytes"]),
             read_bytes=int(c["read_bytes"]), write_bytes=int(c["write_bytes"]),
-            rchar=int(c["rchar"]), wchar=int(c["wchar"])) for c in data.get("children", [])],
+            rchar=int(c["rchar"]), wchar=int(c["wchar"])) for c in children],
     )
 
 

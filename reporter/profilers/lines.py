@@ -3,7 +3,9 @@
 Why not pyinstrument's line numbers: pyinstrument takes its samples at call and return events,
 so a frame's line is the line of its next event. A loop that calls nothing is charged, whole,
 to the line after it (measured: the 0.26 s of `total += i * i` landed on `return total`). A
-signal handler runs between two bytecodes of the main thread and reads the line being run.
+signal handler reads the line the main thread is on when Python runs it: at the next call, return
+or end of a loop's body after the signal (so a short function without a loop or a call is
+charged to its caller's line).
 
 - SIGPROF fires per `interval_s` of the process's CPU time. Signals that arrive during a long
   C call coalesce into one, so each sample is weighted by the main thread's CPU time since the

@@ -155,7 +155,7 @@ def nice_ticks(top: float, unit: str = "", most: int = 5) -> list[float]:
     raw = top / base / most
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw) * base
-    return [i * step for i in range(int(top // step) + 1)]
+    return [i * step for i in range(int(top / step + 1e-9) + 1)]  # 1 // 0.2 is 4.0
 
 
 def label_of(value: float, unit: str) -> str:

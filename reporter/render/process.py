@@ -1,7 +1,9 @@
 """The Process section: what top, atop and iotop would have shown of a run, in charts, and
 one sentence on what the run was doing, from what the system saw of it.
 
-On this kind of machine neither `wchan` nor the scheduler's delay accounting says what a
+The sentence reads the script's own window: the child's whole life also holds the interpreter
+starting and our harness, which would dilute a short script's figures. On this kind of machine
+neither `wchan` nor the scheduler's delay accounting says what a
 process waits for, so the rule reads what is there: CPU seconds against wall seconds, the
 share of samples with a process in state D (waiting on the disk) or R (running, or ready to
 run and waiting for a core, which keeps a CPU-bound run CPU-bound on a busy machine), the bytes
@@ -24,7 +26,7 @@ WAITING = 0.3
 DISK_WAIT = 0.2  # share of samples in state D
 DISK_RATE = 10 * 2**20  # bytes per second through the storage layer
 MEMORY_HEAVY = 1 * 2**30
-CPU_WINDOW_S = 0.05
+CPU_WINDOW_S = 0.1
 
 CPU, IO, WAIT, MIXED, MEMORY = ("CPU-bound", "I/O-bound", "sleeping or waiting", "mixed",
                                 "memory-heavy")
@@ -38,25 +40,75 @@ class Verdict:
     sentence: str
 
 
+@dataclass
+class Window:
+    """The script's own stretch of the series: from its first line to its end, without the
+    interpreter starting and our harness around it (the whole life if that is not known)."""
+
+    start_s: float
+    end_s: float
+    user_s: float
+    system_s: float
+    moved_bytes: int  # read and written through the storage layer
+    waiting_share: float  # of its samples, with a process in state D
+    running_share: float  # in state R
+    samples: int
+    whole: bool  # True: the child's whole life, the script's window was not known
+
+    @property
+    def elapsed_s(self) -> float:
+        """How long the window lasted."""
+        return self.end_s - self.start_s
+
+    @property
+    def utilisation(self) -> float:
+        """Cores' worth of CPU over the window."""
+        return (self.user_s + self.system_s) / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+def script_window(stats: ProcessStats) -> Window:
+    """The series between the samples that bracket the script's run."""
+    points = stats.series
+    if stats.script_end_s > stats.script_start_s:
+        inside = [p for p in points if stats.script_start_s <= p[0] <= stats.script_end_s]
+        before = [p for p in points if p[0] < stats.script_start_s][-1:]
+        span = before + inside
+        if len(span) >= 2:
+            first, last = span[0], span[-1]
+            return Window(first[0], last[0], last[1] - first[1], last[2] - first[2],
+                          int(last[10] + last[11] - first[10] - first[11]),
+                          _share(inside, 7), _share(inside, 12), len(inside), whole=False)
+    return Window(0.0, stats.elapsed_s, stats.user_s, stats.system_s,
+                  stats.read_bytes + stats.write_bytes, stats.waiting_share,
+                  stats.running_share, len(points), whole=True)
+
+
+def _share(points: list[list[float]], column: int) -> float:
+    return (sum(1 for p in points if len(p) > column and p[column]) / len(points)
+            if points else 0.0)
+
+
 def classify(stats: ProcessStats) -> Optional[Verdict]:
     """CPU-bound, I/O-bound, sleeping or waiting, or mixed, and memory-heavy beside any of
-    them; None when the run is too short to tell."""
-    if stats.elapsed_s < MIN_ELAPSED_S or len(stats.series) < MIN_SAMPLES:
+    them, read over the script's own window; None when it is too short to tell."""
+    window = script_window(stats)
+    if window.elapsed_s < MIN_ELAPSED_S or window.samples < MIN_SAMPLES:
         return None
-    busy = stats.utilisation
-    moved = stats.read_bytes + stats.write_bytes
-    rate = moved / stats.elapsed_s
-    figures = (f"{seconds(stats.cpu_s)} of CPU (user {seconds(stats.user_s)}, system "
-               f"{seconds(stats.system_s)}) in {seconds(stats.elapsed_s)}, "
-               f"{busy:.2f} cores busy on average")
-    io_why = (f"{size(moved)} read and written through the storage layer ({size(rate)}/s), "
-              f"{percent(stats.waiting_share, 1)} of samples waiting on the disk, and {figures}")
-    if stats.waiting_share >= DISK_WAIT:
+    busy = window.utilisation
+    rate = window.moved_bytes / window.elapsed_s
+    where = "over the process's whole life" if window.whole else "while the script ran"
+    figures = (f"{seconds(window.user_s + window.system_s)} of CPU (user "
+               f"{seconds(window.user_s)}, system {seconds(window.system_s)}) in "
+               f"{seconds(window.elapsed_s)} {where}, {busy:.2f} cores busy on average")
+    io_why = (f"{size(window.moved_bytes)} read and written through the storage layer "
+              f"({size(rate)}/s), {percent(window.waiting_share, 1)} of samples waiting on "
+              f"the disk, and {figures}")
+    if window.waiting_share >= DISK_WAIT:
         kind, why = IO, io_why
-    elif busy >= CPU_BOUND or stats.running_share >= CPU_BOUND:
+    elif busy >= CPU_BOUND or window.running_share >= CPU_BOUND:
         # Runnable but not running is still CPU-bound: the machine was busy with others.
         kind = CPU
-        why = (f"{figures}, running or ready to run in {percent(stats.running_share, 1)} of "
+        why = (f"{figures}, running or ready to run in {percent(window.running_share, 1)} of "
                f"samples" + (f", over {len(stats.children) + 1} processes"
                              if stats.children and busy > 1.05 else ""))
     elif rate >= DISK_RATE:
@@ -87,6 +139,8 @@ class ProcessView:
     memory: dict[str, Any]
     io: dict[str, Any]
     threads: dict[str, Any]
+    virtual: dict[str, Any]
+    window: Window
 
 
 def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
@@ -96,20 +150,33 @@ def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
         return None
     stats = run.process
     points = stats.series
+    window = script_window(stats)
+    marks = [] if window.whole else [(stats.script_start_s, "script starts"),
+                                     (stats.script_end_s, "ends")]
     return ProcessView(
-        run=run, stats=stats, verdict=classify(stats), cpu=cpu_chart(points),
-        memory=lines({"RSS, main process": [[p[0], p[3]] for p in points],
-                      "RSS, every process": [[p[0], p[4]] for p in points],
-                      "VIRT, main process": [[p[0], p[5]] for p in points]},
-                     x_unit="seconds", y_unit="bytes"),
+        run=run, stats=stats, verdict=classify(stats), window=window,
+        cpu=with_marks(cpu_chart(points), marks),
+        memory=with_marks(lines({"RSS, main process": [[p[0], p[3]] for p in points],
+                                 "RSS, every process": [[p[0], p[4]] for p in points]},
+                                x_unit="seconds", y_unit="bytes"), marks),
+        virtual=lines({"VIRT, main process": [[p[0], p[5]] for p in points]}, height=60,
+                      x_unit="seconds", y_unit="bytes"),
         threads=lines({"threads, main process": [[p[0], p[6]] for p in points]},
                       height=60, x_unit="seconds"),
-        io=lines({"read (storage)": [[p[0], p[10]] for p in points],
-                  "written (storage)": [[p[0], p[11]] for p in points],
-                  "read (all calls)": [[p[0], p[8]] for p in points],
-                  "written (all calls)": [[p[0], p[9]] for p in points]},
-                 x_unit="seconds", y_unit="bytes"),
+        io=with_marks(lines({"read (storage)": [[p[0], p[10]] for p in points],
+                             "written (storage)": [[p[0], p[11]] for p in points],
+                             "read (all calls)": [[p[0], p[8]] for p in points],
+                             "written (all calls)": [[p[0], p[9]] for p in points]},
+                            x_unit="seconds", y_unit="bytes"), marks),
     )
+
+
+def with_marks(chart: dict[str, Any], marks: list[tuple[float, str]]) -> dict[str, Any]:
+    """The chart with vertical marks at the given times (where the script ran)."""
+    if chart:
+        chart["marks"] = [{"x": round(chart["width"] * t / chart["right"], 1), "label": label}
+                          for t, label in marks if 0 <= t <= chart["right"]]
+    return chart
 
 
 def cpu_chart(points: list[list[float]], window_s: float = CPU_WINDOW_S) -> dict[str, Any]:

@@ -55,12 +55,14 @@ def lines_table(name: str, rows: Sequence[LineRow], top: int) -> str:
     out = [f"== {name}"]
     by_time = hottest(rows, "time_share_with_calls", top)
     if by_time:
-        out += ["", "CPU time (main thread, sampled; 95% margin; own = the line itself)",
-                f"{'with calls':>10} {'±':>6} {'own':>6}  {'line':32} source"]
+        out += ["", "CPU time (main thread, sampled; 95% interval; own = as the innermost line)",
+                f"{'with calls':>10} {'interval':>9} {'own':>6}  {'line':32} source"]
         for row in by_time:
-            figure = (f"{100 * row.time_share_with_calls:9.1f}% {100 * row.time_margin:5.1f}% "
-                      f"{100 * row.time_share:5.1f}%" if row.timed
-                      else f"{'<' + str(MIN_SAMPLES) + ' samples':>24}")
+            low, high = row.interval
+            own = f"{100 * row.time_share:5.1f}%" if row.timed_own else f"{'-':>6}"
+            share = 100 * row.time_share_with_calls
+            figure = (f"{share:9.1f}% {100 * low:3.0f}-{100 * high:3.0f}% {own}" if row.timed
+                      else f"{'<' + str(MIN_SAMPLES) + ' samples':>26}")
             out.append(f"{figure}  {_where(row):32} {row.source}")
     for measure, title in (("peak_bytes", "Memory live at the peak (memray)"),
                            ("exit_bytes", "Memory still allocated at exit (memray)")):

@@ -225,7 +225,7 @@ def headline(workload: WorkloadResult) -> Headline:
         name=workload.name, failed=len(workload.failed), wall=workload.timing,
         hottest=hottest, hottest_share=share,
         hottest_calls=_calls(workload, hottest) if hottest else None,
-        hottest_line=max((r for r in line_rows(workload) if r.timed and r.time_share > 0),
+        hottest_line=max((r for r in line_rows(workload) if r.timed_own and r.time_share > 0),
                          key=lambda r: r.time_share, default=None),
         process=run_in_middle.process if run_in_middle else None,
         peak_bytes=memray.peak_bytes if memray else None,

@@ -69,6 +69,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             # The clock runs inside the capture: the profiler's set-up and the saving of its
             # capture are left out, its cost while the script runs is in.
             started = time.perf_counter()
+            metrics["started_at"] = time.time()  # the script's window in the runner's series
             try:
                 namespace = (runpy.run_module(args.script, run_name="__main__", alter_sys=True)
                              if args.module else runpy.run_path(script, run_name="__main__"))

@@ -97,10 +97,15 @@ def descendants(pid: int) -> list[int]:
 
 
 def command_line(pid: int) -> str:
-    """The process's arguments, space-separated ("" once it is gone)."""
+    """The process's arguments, space-separated; its name in brackets where it has none (a
+    kernel thread, a process exiting); "" once it is gone."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
+            found = f.read().rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
+        if found:
+            return found
+        with open(f"/proc/{pid}/comm", "rb") as f:
+            return f"[{f.read().strip().decode('utf-8', 'replace')}]"
     except OSError:
         return ""
 
@@ -143,7 +148,7 @@ class TreeWatch:
             tree_rss += found.rss
             if pid == self.pid:
                 main, threads = found, found.threads
-        if main is None:
+        if main is None or main.state == "Z":  # ended: a zombie has no memory to show
             return
         self.main_peaks = peaks(self.pid) or self.main_peaks
         done = list(self.last.values())
@@ -153,6 +158,13 @@ class TreeWatch:
             main.rss, tree_rss, main.vms, threads, waiting,
             *(sum(r.io.get(k, 0) for r in done) for k in IO_FIELDS), running,
         ])
+
+    def _command(self, pid: int) -> str:
+        """A child's command line, or what it is when it never ran exec."""
+        found = self.commands.get(pid, "")
+        if found and found == self.commands.get(self.pid):
+            return "(a fork of the main process: the script's own code, not a new program)"
+        return found
 
     def ended(self) -> None:
         """The child has ended but is not reaped: its last I/O counts are still readable."""
@@ -169,7 +181,8 @@ class TreeWatch:
             "totals": {
                 "user_s": rusage.ru_utime if rusage else 0.0,
                 "system_s": rusage.ru_stime if rusage else 0.0,
-                "max_rss_bytes": rusage.ru_maxrss * 1024 if rusage else 0,
+                # counts the runner's pages the child held between fork and exec: not used
+                "rusage_max_rss_bytes": rusage.ru_maxrss * 1024 if rusage else 0,
                 "minor_faults": rusage.ru_minflt if rusage else 0,
                 "major_faults": rusage.ru_majflt if rusage else 0,
                 "ctx_voluntary": rusage.ru_nvcsw if rusage else 0,
@@ -182,7 +195,7 @@ class TreeWatch:
             },
             "series": self.series,
             "children": [{
-                "pid": pid, "command": self.commands.get(pid, ""),
+                "pid": pid, "command": self._command(pid),
                 "first_seen_s": round(self.first_seen.get(pid, 0.0), 4),
                 "user_s": self.last[pid].user_s, "system_s": self.last[pid].system_s,
                 "peak_rss_bytes": self.peak_rss.get(pid, 0),

@@ -45,6 +45,8 @@ def test_margins_are_wilson_intervals_honest_near_the_edges():
     assert 0.05 < lines.margin(1.0, 47) < 0.1  # 100% of 47 samples is not ±0
     assert lines.margin(0.0, 47) == pytest.approx(lines.margin(1.0, 47))
     assert lines.margin(0.3, 0) == 1.0
+    low, high = lines.wilson(0.05, 40)
+    assert 0 < low < 0.05 < high < 0.2  # never a negative lower bound
 
 
 def test_join_matches_time_and_memory_by_file_and_line():
