@@ -5,14 +5,15 @@ summary`, `--stdin`, `-m`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import subprocess
 import textwrap
 
 import pytest
 
 from reporter import results
 from reporter.cli import main
+from reporter.run import procfs
 from reporter.render.process import (CPU, IO, MIN_ELAPSED_S, MIN_SAMPLES, WAIT, classify,
                                      process_view, script_window)
 from tests.conftest import RESOURCES
@@ -77,9 +78,9 @@ def test_an_orphan_is_adopted_measured_and_stopped(system):
     stats = stats_of(workloads, "orphan")
     sleepers = [c for c in stats.children if "time.sleep(60)" in c.command]
     assert sleepers, [c.command for c in stats.children]
-    leftover = subprocess.run(["pgrep", "-f", "time.sleep\\(60\\)"], capture_output=True,
-                              text=True, check=False)
-    assert leftover.stdout.strip() == ""
+    left = [pid for pid in os.listdir("/proc") if pid.isdigit()
+            and "time.sleep(60)" in procfs.command_line(int(pid))]
+    assert not left
 
 
 def test_the_page_has_a_process_section_and_the_index_its_figures(system):
