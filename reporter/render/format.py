@@ -1,7 +1,8 @@
 """The one formatting layer: how a count, a size, a time, a ratio or a path reads, everywhere.
 
 Every figure a page prints goes through these (as Jinja filters), and the page's own script
-formats the tables it draws the same way (`flamegraph.js`'s `fmt`).
+formats the tables it draws the same way (`static/format.js`, shared by the flame graphs and the
+function table).
 """
 
 from __future__ import annotations

@@ -32,26 +32,7 @@
     return root;
   }
 
-  // The same rules as reporter/render/format.py, so a figure reads alike in a table and here.
-  function format(value, unit) {
-    if (unit === "seconds") {
-      if (value === 0) return "0 s";
-      if (value >= 1) return value.toFixed(2) + " s";
-      if (value >= 1e-3) return (value * 1e3).toFixed(1) + " ms";
-      if (value >= 1e-6) return (value * 1e6).toFixed(1) + " µs";
-      return (value * 1e9).toFixed(1) + " ns";
-    }
-    if (unit === "bytes") {
-      var units = ["B", "KiB", "MiB", "GiB"], i = 0;
-      while (Math.abs(value) >= 1024 && i < units.length - 1) { value /= 1024; i++; }
-      return (i ? value.toFixed(1) : value.toFixed(0)) + " " + units[i];
-    }
-    return Math.round(value).toLocaleString("en") + " " + unit;
-  }
-
-  function percent(part, whole) {
-    return whole ? (100 * part / whole).toFixed(1) + "%" : "–";
-  }
+  var format = ReporterFormat.value, percent = ReporterFormat.percent;  // format.js
 
   function hue(text) {
     var h = 0;

@@ -19,17 +19,8 @@
     {label: "cum. per call", key: function (r) { return r.cumPerCall; }},
   ];
 
-  function seconds(value) {
-    if (value === 0) return "0 s";
-    if (value >= 1) return value.toFixed(2) + " s";
-    if (value >= 1e-3) return (value * 1e3).toFixed(1) + " ms";
-    if (value >= 1e-6) return (value * 1e6).toFixed(1) + " µs";
-    return (value * 1e9).toFixed(1) + " ns";
-  }
-
-  function count(value) { return Math.round(value).toLocaleString("en"); }
-
-  function percent(part, whole) { return whole ? (100 * part / whole).toFixed(1) + "%" : "–"; }
+  var seconds = ReporterFormat.seconds, count = ReporterFormat.count;  // format.js
+  var percent = ReporterFormat.percent;
 
   function FunctionTable(box) {
     var data = JSON.parse(box.querySelector("script.function-data").textContent);
