@@ -236,6 +236,13 @@ class ChildProcess:
     wchar: int
 
 
+class Col:
+    """The columns of a `ProcessStats.series` row, in the order the runner writes them."""
+
+    T, USER, SYSTEM, RSS, TREE_RSS, VMS, THREADS, IN_D, RCHAR, WCHAR, READ, WRITE, IN_R = \
+        range(13)
+
+
 @dataclass
 class ProcessStats:  # pylint: disable=too-many-instance-attributes  # the kernel's counters
     """What top, atop and iotop would have shown of one run, the processes it started
@@ -265,7 +272,7 @@ class ProcessStats:  # pylint: disable=too-many-instance-attributes  # the kerne
     # When the script itself ran, in seconds of the series (0, 0: not known).
     script_start_s: float = 0.0
     script_end_s: float = 0.0
-    # [t, user_s, system_s, rss, tree_rss, vms, threads, in_d, rchar, wchar, read, write, in_r]
+    # Rows of `Col`: seconds, CPU, memory, threads, processes in D, I/O, processes in R.
     series: list[list[float]] = field(default_factory=list)
     children: list[ChildProcess] = field(default_factory=list)
 

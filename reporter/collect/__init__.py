@@ -24,7 +24,7 @@ from reporter.analysis import bench, gcstats, pymalloc, series
 from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
-from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, ChildProcess,
+from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, ChildProcess, Col,
                               DecoratedFunction, DecoratedLine, MemoryInsights, Observation,
                               ProcessStats, Run, RunRecord, WorkloadResult)
 from reporter.run.runner import Job, load_plan
@@ -303,9 +303,9 @@ def process_stats(data: dict[str, Any], elapsed_s: float,
     return ProcessStats(
         elapsed_s=elapsed_s,
         user_s=float(totals["user_s"]), system_s=float(totals["system_s"]),
-        max_rss_bytes=max([int(totals["vm_hwm_bytes"]), *(int(p[3]) for p in samples),
+        max_rss_bytes=max([int(totals["vm_hwm_bytes"]), *(int(p[Col.RSS]) for p in samples),
                            *(int(c["peak_rss_bytes"]) for c in children)]),
-        tree_peak_rss_bytes=max((int(p[4]) for p in samples), default=0),
+        tree_peak_rss_bytes=max((int(p[Col.TREE_RSS]) for p in samples), default=0),
         script_start_s=window[0], script_end_s=window[1],
         vm_hwm_bytes=int(totals["vm_hwm_bytes"]),
         vm_peak_bytes=int(totals["vm_peak_bytes"]),
@@ -314,10 +314,10 @@ def process_stats(data: dict[str, Any], elapsed_s: float,
         ctx_involuntary=int(totals["ctx_involuntary"]), max_threads=int(totals["max_threads"]),
         read_bytes=int(totals["read_bytes"]), write_bytes=int(totals["write_bytes"]),
         rchar=int(totals["rchar"]), wchar=int(totals["wchar"]),
-        waiting_share=sum(1 for p in samples if p[7]) / len(samples) if samples else 0.0,
-        running_share=(sum(1 for p in samples if len(p) > 12 and p[12]) / len(samples)
-                       if samples else 0.0),
-        series=[[float(v) for v in p] for p in series.keep_peaks(samples, lambda p: p[4])],
+        waiting_share=series.share(samples, Col.IN_D),
+        running_share=series.share(samples, Col.IN_R),
+        series=[[float(v) for v in p]
+                for p in series.keep_peaks(samples, lambda p: p[Col.TREE_RSS])],
         children=[ChildProcess(
             pid=int(c["pid"]), command=str(c["command"]),
             first_seen_s=float(c["first_seen_s"]), user_s=float(c["user_s"]),

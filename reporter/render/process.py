@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from reporter.analysis import series
 from reporter.render.charts import lines
 from reporter.render.format import percent, seconds, size
-from reporter.results import ProcessStats, RunRecord, WorkloadResult
+from reporter.results import Col, ProcessStats, RunRecord, WorkloadResult
 
 MIN_ELAPSED_S = 0.2  # shorter, and interpreter start-up is most of what was measured
 MIN_SAMPLES = 10
@@ -70,22 +71,20 @@ def script_window(stats: ProcessStats) -> Window:
     """The series between the samples that bracket the script's run."""
     points = stats.series
     if stats.script_end_s > stats.script_start_s:
-        inside = [p for p in points if stats.script_start_s <= p[0] <= stats.script_end_s]
-        before = [p for p in points if p[0] < stats.script_start_s][-1:]
+        inside = [p for p in points if stats.script_start_s <= p[Col.T] <= stats.script_end_s]
+        before = [p for p in points if p[Col.T] < stats.script_start_s][-1:]
         span = before + inside
         if len(span) >= 2:
             first, last = span[0], span[-1]
-            return Window(first[0], last[0], last[1] - first[1], last[2] - first[2],
-                          int(last[10] + last[11] - first[10] - first[11]),
-                          _share(inside, 7), _share(inside, 12), len(inside), whole=False)
+            return Window(first[Col.T], last[Col.T], last[Col.USER] - first[Col.USER],
+                          last[Col.SYSTEM] - first[Col.SYSTEM],
+                          int(last[Col.READ] + last[Col.WRITE]
+                              - first[Col.READ] - first[Col.WRITE]),
+                          series.share(inside, Col.IN_D), series.share(inside, Col.IN_R),
+                          len(inside), whole=False)
     return Window(0.0, stats.elapsed_s, stats.user_s, stats.system_s,
                   stats.read_bytes + stats.write_bytes, stats.waiting_share,
                   stats.running_share, len(points), whole=True)
-
-
-def _share(points: list[list[float]], column: int) -> float:
-    return (sum(1 for p in points if len(p) > column and p[column]) / len(points)
-            if points else 0.0)
 
 
 def classify(stats: ProcessStats) -> Optional[Verdict]:
@@ -156,19 +155,24 @@ def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
     return ProcessView(
         run=run, stats=stats, verdict=classify(stats), window=window,
         cpu=with_marks(cpu_chart(points), marks),
-        memory=with_marks(lines({"RSS, main process": [[p[0], p[3]] for p in points],
-                                 "RSS, every process": [[p[0], p[4]] for p in points]},
+        memory=with_marks(lines({"RSS, main process": column(points, Col.RSS),
+                                 "RSS, every process": column(points, Col.TREE_RSS)},
                                 x_unit="seconds", y_unit="bytes"), marks),
-        virtual=lines({"VIRT, main process": [[p[0], p[5]] for p in points]}, height=60,
+        virtual=lines({"VIRT, main process": column(points, Col.VMS)}, height=60,
                       x_unit="seconds", y_unit="bytes"),
-        threads=lines({"threads, main process": [[p[0], p[6]] for p in points]},
+        threads=lines({"threads, main process": column(points, Col.THREADS)},
                       height=60, x_unit="seconds"),
-        io=with_marks(lines({"read (storage)": [[p[0], p[10]] for p in points],
-                             "written (storage)": [[p[0], p[11]] for p in points],
-                             "read (all calls)": [[p[0], p[8]] for p in points],
-                             "written (all calls)": [[p[0], p[9]] for p in points]},
+        io=with_marks(lines({"read (storage)": column(points, Col.READ),
+                             "written (storage)": column(points, Col.WRITE),
+                             "read (all calls)": column(points, Col.RCHAR),
+                             "written (all calls)": column(points, Col.WCHAR)},
                             x_unit="seconds", y_unit="bytes"), marks),
     )
+
+
+def column(points: list[list[float]], which: int) -> list[list[float]]:
+    """One column of the series against time, as a chart takes it."""
+    return [[p[Col.T], p[which]] for p in points]
 
 
 def with_marks(chart: dict[str, Any], marks: list[tuple[float, str]]) -> dict[str, Any]:
@@ -187,12 +191,13 @@ def cpu_chart(points: list[list[float]], window_s: float = CPU_WINDOW_S) -> dict
     start = points[0] if points else None
     for point in points[1:]:
         assert start is not None
-        spent = point[0] - start[0]
+        spent = point[Col.T] - start[Col.T]
         if spent < window_s and point is not points[-1]:
             continue
         if spent > 0:
-            used = max(point[1] - start[1], 0.0)
-            user.append([point[0], 100 * used / spent])
-            total.append([point[0], 100 * (used + max(point[2] - start[2], 0.0)) / spent])
+            used = max(point[Col.USER] - start[Col.USER], 0.0)
+            system = max(point[Col.SYSTEM] - start[Col.SYSTEM], 0.0)
+            user.append([point[Col.T], 100 * used / spent])
+            total.append([point[Col.T], 100 * (used + system) / spent])
         start = point
     return lines({"system": total, "user": user}, x_unit="seconds", stacked=True)

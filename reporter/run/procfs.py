@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from reporter.results import Col
+
 TICK_S = 1.0 / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 IO_FIELDS = ("rchar", "wchar", "read_bytes", "write_bytes")
@@ -152,7 +154,7 @@ class TreeWatch:
             return
         self.main_peaks = peaks(self.pid) or self.main_peaks
         done = list(self.last.values())
-        self.series.append([
+        self.series.append([  # in the order of results.Col
             round(now - self.started, 4),
             round(sum(r.user_s for r in done), 3), round(sum(r.system_s for r in done), 3),
             main.rss, tree_rss, main.vms, threads, waiting,
@@ -189,7 +191,7 @@ class TreeWatch:
                 "ctx_involuntary": rusage.ru_nivcsw if rusage else 0,
                 "vm_hwm_bytes": self.main_peaks.get("VmHWM", 0),
                 "vm_peak_bytes": self.main_peaks.get("VmPeak", 0),
-                "max_threads": max((int(p[6]) for p in self.series), default=0),
+                "max_threads": max((int(p[Col.THREADS]) for p in self.series), default=0),
                 **{k: sum(r.io.get(k, 0) for r in self.last.values()) for k in IO_FIELDS},
                 "main_io": main.io if main else {},
             },
