@@ -75,9 +75,9 @@ class LineRecorder:
             return _FrameTracer(self, chained).event
         return on_call
 
-    def table(self, stream: TextIO, first_line: int = 0) -> None:
+    def table(self, stream: TextIO) -> None:
         """Print the table in memory_profiler's and line_profiler's layout."""
-        print(format_table(self.code.co_filename, first_line or self.code.co_firstlineno,
+        print(format_table(self.code.co_filename, self.code.co_firstlineno,
                            self.rows()), file=stream)
 
     def rows(self) -> list[tuple[int, str, LineStat]]:

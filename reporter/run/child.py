@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import ctypes
-import glob
 import json
 import os
 import pkgutil  # noqa: F401  # pylint: disable=unused-import  # imported by runpy.run_path:
@@ -28,6 +27,7 @@ from typing import Any, Optional
 
 from reporter.profilers import PROFILERS
 from reporter.results import BARE, COUNT_ONLY_ENV, DECORATED, SCENARIO
+from reporter.run import procfs
 from reporter.run.probes import MemoryProbe, limit_memory
 
 
@@ -118,7 +118,7 @@ def adopt_orphans() -> None:
 
 def reap_children(grace_s: float = 2.0) -> None:
     """Stop (SIGTERM, then SIGKILL after `grace_s`) and reap every child still here."""
-    left = set(descendants_of_self())
+    left = set(procfs.children(os.getpid()))
     for pid in left:
         _signal(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
@@ -139,18 +139,6 @@ def reap_children(grace_s: float = 2.0) -> None:
             os.waitpid(pid, 0)
         except ChildProcessError:
             pass
-
-
-def descendants_of_self() -> list[int]:
-    """This process's direct children (orphans adopted included)."""
-    found = []
-    for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
-        try:
-            with open(path, encoding="ascii") as f:
-                found += [int(pid) for pid in f.read().split()]
-        except (OSError, ValueError):
-            continue
-    return found
 
 
 def _signal(pid: int, number: int) -> None:

@@ -86,15 +86,21 @@ def descendants(pid: int) -> list[int]:
     found: list[int] = []
     pending = [pid]
     while pending:
-        parent = pending.pop(0)
-        for path in glob.glob(f"/proc/{parent}/task/*/children"):
-            try:
-                with open(path, encoding="ascii") as f:
-                    children = [int(c) for c in f.read().split()]
-            except (OSError, ValueError):
-                continue
-            found += children
-            pending += children
+        below = children(pending.pop(0))
+        found += below
+        pending += below
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (orphans it adopted as a subreaper included)."""
+    found: list[int] = []
+    for path in glob.glob(f"/proc/{pid}/task/*/children"):
+        try:
+            with open(path, encoding="ascii") as f:
+                found += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
     return found
 
 
@@ -178,7 +184,7 @@ class TreeWatch:
         """What process.json keeps: the totals (rusage for what polling may miss), the series
         and one entry per process the child started."""
         main = self.last.get(self.pid)
-        children = [p for p in self.last if p != self.pid]
+        started = [p for p in self.last if p != self.pid]
         return {
             "totals": {
                 "user_s": rusage.ru_utime if rusage else 0.0,
@@ -202,5 +208,5 @@ class TreeWatch:
                 "user_s": self.last[pid].user_s, "system_s": self.last[pid].system_s,
                 "peak_rss_bytes": self.peak_rss.get(pid, 0),
                 **{k: self.last[pid].io.get(k, 0) for k in IO_FIELDS},
-            } for pid in children],
+            } for pid in started],
         }
