@@ -89,11 +89,17 @@ def margin(share: float, samples: int) -> float:
     return max(min(max(share, 0.0), 1.0) - low, high - min(max(share, 0.0), 1.0))
 
 
-def line_rows(result: WorkloadResult) -> list[LineRow]:
-    """Every user line with a time or a memory figure, hottest by time first, then by memory."""
+def captures(result: WorkloadResult) -> tuple[Optional[LineTimeSummary],
+                                              Optional[MemraySummary]]:
+    """The clean line sampler run's table and the clean memray run's summary, if any."""
     timed = next((r.lines for r in result.runs if r.lines is not None and r.ok), None)
     memory = next((r.memray for r in result.runs if r.memray is not None and r.ok), None)
-    return join(timed, memory, result.sources)
+    return timed, memory
+
+
+def line_rows(result: WorkloadResult) -> list[LineRow]:
+    """Every user line with a time or a memory figure, hottest by time first, then by memory."""
+    return join(*captures(result), result.sources)
 
 
 def join(timed: Optional[LineTimeSummary], memory: Optional[MemraySummary],

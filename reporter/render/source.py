@@ -80,8 +80,7 @@ def lines_view(result: WorkloadResult, top: int = 8) -> Optional[LinesView]:
     rows = line_analysis.line_rows(result)
     if not rows:
         return None
-    timed = next((r.lines for r in result.runs if r.lines is not None and r.ok), None)
-    memory = next((r.memray for r in result.runs if r.memray is not None and r.ok), None)
+    timed, memory = line_analysis.captures(result)
     peak = memory.peak_bytes if memory and memory.peak_bytes else 0
     exit_total = memory.leaked_bytes if memory and memory.leaked_bytes else 0
     files = []
