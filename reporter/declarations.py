@@ -19,6 +19,8 @@ import ast
 from pathlib import Path
 from typing import Optional
 
+from reporter.analysis.names import parse
+
 CASES = "CASES"
 SCENARIOS = "SCENARIOS"
 
@@ -26,7 +28,7 @@ SCENARIOS = "SCENARIOS"
 def assignment(script: Path, name: str) -> Optional[ast.expr]:
     """The value last assigned to `name` at the script's top level, or None."""
     try:
-        tree = ast.parse(Path(script).read_bytes())
+        tree = parse(Path(script).read_bytes())
     except (OSError, SyntaxError, ValueError):
         return None
     found = None
@@ -82,7 +84,7 @@ def project_files(script: Path) -> set[Path]:
 
 def _imported(path: Path) -> list[Path]:
     try:
-        tree = ast.parse(path.read_bytes())
+        tree = parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return []
     names = []
@@ -109,7 +111,7 @@ def uses_decorator(script: Path) -> bool:
     """
     for path in project_files(script):
         try:
-            tree = ast.parse(path.read_bytes())
+            tree = parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):

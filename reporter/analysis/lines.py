@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
+from reporter.analysis import names
 from reporter.results import LineMemory, LineTime, LineTimeSummary, MemraySummary, WorkloadResult
 
 MIN_SAMPLES = 10
@@ -158,7 +159,7 @@ def blocks(text: str, hot_lines: Iterable[int]) -> list[Block]:
     lines = text.splitlines()
     hot = set(hot_lines)
     try:
-        tree = ast.parse(text)
+        tree = names.parse(text)
     except (SyntaxError, ValueError):
         return [Block(1, len(lines), "", True)] if lines else []
     spans = sorted(_definitions(tree.body, ""))

@@ -15,10 +15,15 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import threading
 from dataclasses import dataclass
 from typing import Optional
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# Up to 3.11 the interpreter builds an ast with one recursion counter for all threads: two
+# threads parsing at once (the runner reads captures in two worker slots) corrupt it, and the
+# parse fails with "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905).
+_PARSING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,18 @@ def qualify(file: str, line: int, name: str) -> str:
     return name
 
 
+def parse(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """`ast.parse`, one thread at a time: every parse of the reporter goes through here."""
+    with _PARSING:
+        return ast.parse(source, filename=filename)
+
+
 @functools.lru_cache(maxsize=256)
 def _definitions(file: str) -> tuple[_Definition, ...]:
     """Every function of a source file, with its span and qualified name; () if unreadable."""
     try:
         with open(file, "rb") as source:
-            tree = ast.parse(source.read(), filename=file)
+            tree = parse(source.read(), filename=file)
     except (OSError, SyntaxError, ValueError):
         return ()
     found: list[_Definition] = []
