@@ -9,7 +9,7 @@ from typing import Any, Optional
 from reporter.analysis import bench
 from reporter.analysis.lines import MIN_SAMPLES, LineRow, hottest
 from reporter.analysis.verdict import level
-from reporter.render.format import seconds, short_path, size
+from reporter.render.format import seconds, size, where
 from reporter.results import Benchmark
 
 
@@ -63,7 +63,7 @@ def lines_table(name: str, rows: Sequence[LineRow], top: int) -> str:
             share = 100 * row.time_share_with_calls
             figure = (f"{share:9.1f}% {100 * low:3.0f}-{100 * high:3.0f}% {own}" if row.timed
                       else f"{'<' + str(MIN_SAMPLES) + ' samples':>26}")
-            out.append(f"{figure}  {_where(row):32} {row.source}")
+            out.append(f"{figure}  {where(row):32} {row.source}")
     for measure, title in (("peak_bytes", "Memory live at the peak (memray)"),
                            ("exit_bytes", "Memory still allocated at exit (memray)")):
         found = hottest(rows, measure, top)
@@ -71,14 +71,10 @@ def lines_table(name: str, rows: Sequence[LineRow], top: int) -> str:
             out += ["", title, f"{'bytes':>10} {'own':>10}  {'line':32} source"]
             own = "own_" + measure
             out += [f"{size(getattr(r, measure)):>10} {size(getattr(r, own)):>10}  "
-                    f"{_where(r):32} {r.source}" for r in found]
+                    f"{where(r):32} {r.source}" for r in found]
     if len(out) == 1:
         out.append("no per-line figures (no clean lines or memray run)")
     return "\n".join(out)
-
-
-def _where(row: LineRow) -> str:
-    return f"{short_path(row.file)}:{row.line}"
 
 
 def summary_table(records: Sequence[dict[str, Any]]) -> str:

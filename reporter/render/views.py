@@ -15,7 +15,7 @@ from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import walk
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
-from reporter.render.format import short_path
+from reporter.render.format import short_path, where
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
                               ProcessStats, PymallocStats, RunRecord, TimingStats, WorkloadResult)
 
@@ -302,9 +302,9 @@ def function_rows(summary: CProfileSummary) -> dict[str, Any]:
 
     rows = []
     for row in summary.functions:
-        where = short_path(row.file) if row.file != "~" else ""
-        library = not where or where.startswith(("<stdlib>", "<frozen"))
-        rows.append([index(row.function), index(where), row.line, row.calls,
+        path = short_path(row.file) if row.file != "~" else ""
+        library = not path or path.startswith(("<stdlib>", "<frozen"))
+        rows.append([index(row.function), index(path), row.line, row.calls,
                      row.primitive_calls, float(f"{row.own_s:.6g}"),
                      float(f"{row.cumulative_s:.6g}"), int(library)])
     return {"strings": list(strings), "rows": rows, "total": summary.total_s}
@@ -394,6 +394,5 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
         "child_processes": len(process.children) if process else None,
         "gc_time_share": h.gc_share,
         "hottest_function": h.hottest.function if h.hottest else None,
-        "hottest_line": (f"{short_path(h.hottest_line.file)}:{h.hottest_line.line}"
-                         if h.hottest_line else None),
+        "hottest_line": where(h.hottest_line) if h.hottest_line else None,
     }
