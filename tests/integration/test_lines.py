@@ -58,7 +58,9 @@ def test_cpu_time_lands_on_the_lines_that_did_it(known):
     spin, hot, cool = rows[marked("SPIN")], rows[marked("HOT")], rows[marked("COOL")]
     # The loop line is where the CPU went, as its own time; the callers only with calls.
     assert spin.time_samples >= MIN_SAMPLES and spin.timed
-    assert spin.time_share == pytest.approx(spin.time_share_with_calls)
+    # Within the sampler's tolerance, not equal: on 3.10 under coverage and a loaded machine
+    # a few samples had a frame inside the line (0.922 own against 0.928 with calls).
+    assert spin.time_share == pytest.approx(spin.time_share_with_calls, abs=0.02)
     assert spin.time_share > 0.5  # the rest is starting up and importing
     assert hot.time_share < 0.05 < hot.time_share_with_calls
     # 9:1 by construction, within the sampler's tolerance.
