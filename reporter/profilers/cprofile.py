@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import cProfile
+import functools
 import gc
 import marshal
 import pstats
 import types
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,6 +19,8 @@ from reporter.errors import ArtifactError
 from reporter.harness import (DECORATOR_OWN, PstatsKey, harness_keys, is_decorator,
                               runs_the_script)
 from reporter.profilers.base import register
+from reporter.profilers.pieces import Pieces
+from reporter.run import handoff
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
 
 PstatsValue = tuple[int, int, float, float, dict[PstatsKey, Any]]
@@ -35,18 +37,21 @@ class CProfileProfiler:
     def capture(self, artifact: Path) -> Iterator[None]:
         """Profile the block; the `.prof` is written even when the block raises.
 
-        It is written from `Profile.getstats()`, keyed by qualified name: pstats keys by
-        (file, first line, co_name), so two dataclasses' `__init__` (both `<string>`, line 2)
-        would overwrite each other. The file is still pstats' format: snakeviz opens it.
+        It is written from `getstats()`, keyed by qualified name: pstats keys by (file, first
+        line, co_name), so two dataclasses' `__init__` (both `<string>`, line 2) would
+        overwrite each other. The file is still pstats' format: snakeviz opens it. Where the
+        script's own cProfile held the hook (up to 3.11), what it measured is merged in.
         """
-        profile = cProfile.Profile()
-        profile.enable()
+        pieces = Pieces()
+        pieces.begin(None)
         try:
-            yield
+            with handoff.sitting(pieces) if handoff.LEGACY_CPROFILE else nullcontext():
+                yield
         finally:
-            profile.disable()
+            pieces.end()
             with open(artifact, "wb") as out:
-                marshal.dump(qualified_stats(profile), out)
+                marshal.dump(pieces.stats(functools.partial(
+                    pstats_of, functions=live_function_names())), out)
 
     def summarize(self, artifact: Path) -> CProfileSummary:
         """Read the `.prof` with pstats and rank the script's functions."""
@@ -57,30 +62,29 @@ class CProfileProfiler:
         return summarize_stats(stats)
 
 
-def qualified_stats(profile: cProfile.Profile) -> dict[PstatsKey, PstatsValue]:
+def qualified_stats(profile: Any) -> dict[PstatsKey, PstatsValue]:
     """pstats' table built as `cProfile.snapshot_stats` builds it, but keyed by qualified name.
 
     Names come from the live function objects where they can be found (so a dataclass's
     `__init__` is `Point.__init__`), else from the code object or the source; built-in
     functions lose the memory address in their name.
     """
-    entries = profile.getstats()
-    functions = live_function_names()
+    return pstats_of(handoff.raw_stats(profile.getstats()), live_function_names())
+
+
+def pstats_of(raw: handoff.RawStats, functions: dict[int, str]) -> dict[PstatsKey, PstatsValue]:
+    """`getstats()` readings (see `handoff.raw_stats`) as pstats' table, by qualified name."""
     stats: dict[PstatsKey, PstatsValue] = {}
-    callers_of: dict[int, dict[PstatsKey, Any]] = {}
-    for entry in entries:
-        key = _label(entry.code, functions)
+    for code, (calls, recursive, own, total, _) in raw.items():
+        key = _label(code, functions)
         cc, nc, tt, ct, callers = stats.get(key, (0, 0, 0.0, 0.0, {}))
-        stats[key] = (cc + entry.callcount - entry.reccallcount, nc + entry.callcount,
-                      tt + entry.inlinetime, ct + entry.totaltime, callers)
-        callers_of[id(entry.code)] = callers
-    for entry in entries:
-        caller = _label(entry.code, functions)
-        for sub in entry.calls or ():
-            if id(sub.code) in callers_of:
-                _add_edge(callers_of[id(sub.code)], caller,
-                          (sub.callcount, sub.callcount - sub.reccallcount, sub.inlinetime,
-                           sub.totaltime))
+        stats[key] = (cc + calls - recursive, nc + calls, tt + own, ct + total, callers)
+    for code, (*_, callees) in raw.items():
+        caller = _label(code, functions)
+        for sub, (calls, recursive, own, total) in callees.items():
+            key = _label(sub, functions)
+            if key in stats:
+                _add_edge(stats[key][4], caller, (calls, calls - recursive, own, total))
     return stats
 
 

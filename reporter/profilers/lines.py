@@ -33,6 +33,7 @@ from reporter.errors import ArtifactError
 from reporter.harness import is_users
 from reporter.profilers.base import register
 from reporter.results import LineTime, LineTimeSummary
+from reporter.run import handoff
 
 # A key of the sample table: the innermost frame's (code, line) if it is the user's, and the
 # distinct user lines on the stack, innermost first.
@@ -63,6 +64,22 @@ class _Sampler:
         """Install the handler and arm the CPU-time timer."""
         is_users(__file__)  # its caches warmed here, not in the first sample
         self.previous = signal.signal(signal.SIGPROF, self.sample)
+        self.last = time.thread_time()
+        signal.setitimer(signal.ITIMER_PROF, self.interval_s, self.interval_s)
+
+    def lost(self, frame: Optional[FrameType], tool: str) -> bool:
+        """A profile function of the script's own (`sys.setprofile`) would see our signal
+        handler's frames as calls (the profile module asserts on them): the timer waits.
+        A C profiler (cProfile) only lists them, so the sampler goes on beside it."""
+        del frame
+        if tool != "sys.setprofile":
+            return False
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        return True
+
+    def regained(self, frame: Optional[FrameType], recovered: list[Any], name: str) -> None:
+        """The script's profile function is gone: sampling goes on, the wait unweighted."""
+        del frame, recovered, name
         self.last = time.thread_time()
         signal.setitimer(signal.ITIMER_PROF, self.interval_s, self.interval_s)
 
@@ -212,7 +229,8 @@ class LineSampler:
         sampler = _Sampler(self.interval_s)
         sampler.start()
         try:
-            yield
+            with handoff.sitting(sampler):
+                yield
         finally:
             sampler.stop()
             sampler.save(artifact)

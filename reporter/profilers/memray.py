@@ -23,6 +23,7 @@ from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
 from reporter.harness import is_decorator, is_users
 from reporter.profilers.base import is_harness, register, runs_the_script
+from reporter.run import handoff
 from reporter.results import (AllocationSite, CodeLocation, FlameGraph, LineMemory, MemoryPoint,
                               MemraySummary, SizeBin)
 
@@ -63,13 +64,10 @@ class MemrayProfiler:
     top: int = 15
 
     def capture(self, artifact: Path) -> AbstractContextManager[Any]:
-        """Track allocations made inside the block; memray closes the capture on exit.
-
-        The tracker is the context manager itself: entered from a generator-based one, memray
-        loses the frames above the generator when it suspends, and stacks come out cut short.
-        """
-        return memray.Tracker(artifact, trace_python_allocators=True, native_traces=False,
-                              file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS)
+        """Track allocations made inside the block; memray closes the capture on exit."""
+        return _Tracking(memray.Tracker(artifact, trace_python_allocators=True,
+                                        native_traces=False,
+                                        file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS))
 
     def summarize(self, artifact: Path) -> MemraySummary:
         """Peak, leaks and the memory timeline, each read once from the aggregated capture."""
@@ -84,6 +82,37 @@ class MemrayProfiler:
         return summarize_records(meta.peak_memory, at_peak, leaked, snapshots, self.top,
                                  python_allocator=meta.python_allocator,
                                  traced=meta.trace_python_allocators)
+
+
+class _Tracking:
+    """memray's tracker, whose profile hook (it follows the Python stack with one) goes back
+    the moment the script's own profiler lets go of it.
+
+    A class, not a generator: entered from a generator-based context manager, memray loses
+    the frames above the generator when it suspends, and stacks come out cut short.
+    """
+
+    def __init__(self, tracker: memray.Tracker) -> None:
+        self.tracker = tracker
+        self.sitting = handoff.sitting(self)
+
+    def __enter__(self) -> None:
+        self.tracker.__enter__()
+        self.sitting.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        self.sitting.__exit__(*exc)
+        return self.tracker.__exit__(*exc)
+
+    def lost(self, frame: Any, tool: str) -> bool:
+        """The script took the hook: memray's stacks stay empty until it comes back."""
+        del frame, tool
+        return True
+
+    def regained(self, frame: Any, recovered: list[Any], name: str) -> None:
+        """memray's hook goes back, and its shadow stack is read again from `frame`."""
+        del recovered, name
+        memray.start_thread_trace(frame, "call", None)
 
 
 def _records(records: Iterable[Any]) -> Iterator[Allocations]:

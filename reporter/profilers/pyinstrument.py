@@ -13,9 +13,10 @@ from pyinstrument.session import Session
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import DECORATOR_OWN, is_decorator
-from reporter.profilers.base import register, runs_the_script
+from reporter.profilers.base import is_harness, register, runs_the_script
 from reporter.profilers.pyinstrument_guard import ELIDED, LEAF_FRAMES, ROOT_FRAMES, guarded_sampler
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
+from reporter.run import handoff
 
 _IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
 
@@ -31,7 +32,7 @@ class PyinstrumentProfiler:
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
         """Sample the block, guarded against deep stacks; saved even when the block raises."""
-        with guarded_sampler() as guard:
+        with guarded_sampler() as guard, handoff.sitting(guard):
             sampler = _Sampler(interval=self.interval_s, async_mode="disabled")
             sampler.start()
             try:
@@ -103,7 +104,9 @@ def script_tree(tree: Frame, min_fraction: float) -> Frame:
     needs (it splits the same frame by sample).
     """
     focused = frames.focus(tree, lambda f: runs_the_script(f.function, f.file), name="<script>")
-    cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY)
+    # Our frames inside the script are the hand-offs to its own profiler: their time is spent
+    # where the script called them.
+    cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY or is_harness(f.file))
     cleaned = frames.remove(cleaned, lambda f: is_decorator(f.file), own=DECORATOR_OWN)
     return frames.prune(cleaned, min_fraction)
 

@@ -27,7 +27,7 @@ import types
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Optional
 
 from pyinstrument import stack_sampler
 from pyinstrument.low_level.stat_profile import get_frame_info
@@ -76,6 +76,30 @@ class GuardedSampler(stack_sampler.StackSampler):
         self.backoffs = 0
         self.condensed_samples = 0
         self.smoothed_cost = 0.0
+        self.lost_stack: list[str] = []
+        self.lost_at = 0.0
+        self.unseen_s = 0.0  # seconds the script's own profiler held the hook
+
+    def lost(self, frame: Optional[types.FrameType], tool: str) -> bool:
+        """The script took the profile hook (its own cProfile up to 3.11, `sys.setprofile`)."""
+        del tool  # every tool on the profile hook displaces pyinstrument
+        self.lost_stack = capped_call_stack(frame, "", None) if frame is not None else []
+        self.lost_at = self._timer()
+        return True
+
+    def regained(self, frame: Optional[types.FrameType], recovered: list[Any],
+                 name: str) -> None:
+        """The script let go: sampling starts again, and the time it could not see is one
+        sample of the stack where the script took the hook, under a frame that says so."""
+        del frame, recovered  # pyinstrument reads the whole stack at every sample
+        now = self._timer()
+        stack = [*self.lost_stack, f"[not seen: {name} held the profile hook]\x00<reporter>\x000"]
+        for subscriber in self.subscribers:
+            subscriber.target(stack, now - self.lost_at, subscriber.async_state)
+        self.unseen_s += now - self.lost_at
+        self.last_profile_time = now
+        self._start_sampling(self.current_sampling_interval or self.base_interval,
+                             use_timing_thread=False)
 
     def _start_sampling(self, interval: float, use_timing_thread: bool) -> None:
         if not self.base_interval:

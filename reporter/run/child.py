@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from reporter.profilers import PROFILERS
 from reporter.results import BARE, COUNT_ONLY_ENV, DECORATED, SCENARIO
-from reporter.run import procfs
+from reporter.run import handoff, procfs
 from reporter.run.probes import MemoryProbe, limit_memory
 
 
@@ -64,8 +64,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     limit_memory(args.memory_limit, metrics)
     if probe:
         probe.start()
+    # The script's own profilers and tracers are recorded in every run but the timing ones,
+    # and ours steps aside for them; inside the capture, so that ours is not one of them.
+    guard = handoff.guarded() if args.mode not in (BARE, SCENARIO) else nullcontext(None)
     try:
-        with capture:
+        with capture, guard as guarding:
             # The clock runs inside the capture: the profiler's set-up and the saving of its
             # capture are left out, its cost while the script runs is in.
             started = time.perf_counter()
@@ -75,6 +78,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                              if args.module else runpy.run_path(script, run_name="__main__"))
             finally:
                 metrics["wall_s"] = time.perf_counter() - started
+                if guarding is not None:
+                    guarding.uninstall()
+                    metrics["own_tools"] = guarding.report()
                 if probe:
                     probe.stop()
         if args.mode == DECORATED:
