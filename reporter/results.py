@@ -291,6 +291,27 @@ Summary = Union[CProfileSummary, PyinstrumentSummary, MemraySummary, LineTimeSum
 
 
 @dataclass
+class OwnTool:
+    """One of the script's own profilers or tracers, started at one line, as the run's guard
+    recorded it: how long it ran, and how much of that one of ours could not see."""
+
+    tool: str  # "cProfile", "sys.setprofile", "sys.settrace", "sys.monitoring", "tracemalloc"...
+    name: str  # what it is: "cProfile", "memory_profiler", "the script's own tracer"
+    file: str
+    line: int
+    windows: int  # how many times it was started
+    active_s: float
+    displaced_s: float = 0.0  # seconds ours had lost the hook to it
+    recovered_s: float = 0.0  # of those, seconds whose profile was merged back into ours
+    first_s: float = 0.0  # when it first started, in seconds after the script's start
+
+    @property
+    def unseen_s(self) -> float:
+        """Seconds ours could not see and did not get back."""
+        return max(self.displaced_s - self.recovered_s, 0.0)
+
+
+@dataclass
 class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per profiler
     """One child process: how it ended and what its profiler captured."""
 
@@ -316,6 +337,14 @@ class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per 
     memray: Optional[MemraySummary] = None
     lines: Optional[LineTimeSummary] = None
     process: Optional[ProcessStats] = None
+    own_tools: list[OwnTool] = field(default_factory=list)
+    partial_reason: str = ""
+
+    @property
+    def unseen_s(self) -> float:
+        """Seconds of the script this run's profiler could not see (the script's own held
+        the hook it needs)."""
+        return sum(t.unseen_s for t in self.own_tools)
 
     @property
     def ok(self) -> bool:
@@ -631,9 +660,10 @@ class WorkloadResult:
         return [r for r in self.runs if not r.ok]
 
     def overhead(self, run: RunRecord) -> Optional[float]:
-        """A profiled run's wall time over the median bare wall time."""
+        """A profiled run's wall time over the median bare wall time; none for a partial run,
+        whose time is not its profiler's alone."""
         timing = self.timing
-        if timing is None or run.wall_s is None or not timing.median:
+        if timing is None or run.wall_s is None or not timing.median or run.partial:
             return None
         return run.wall_s / timing.median
 

@@ -26,6 +26,7 @@ from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, ChildProcess, Col,
                               DecoratedFunction, DecoratedLine, MemoryInsights, Observation,
+                              OwnTool,
                               ProcessStats, Run, RunRecord, WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
@@ -246,8 +247,37 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
                     found if found is not None else profiler.summarize(artifact))
         except ArtifactError as exc:
             record.artifact_error = str(exc)
-    record.partial = record.summary is not None and not record.ok
+    record.own_tools = own_tools((metrics or {}).get("own_tools"))
+    record.partial, record.partial_reason = partial(record)
     return record
+
+
+def own_tools(data: Any) -> list[OwnTool]:
+    """The script's own profilers and tracers as the child's guard recorded them."""
+    if not isinstance(data, list):
+        return []
+    try:
+        return [results.from_data(OwnTool, item, "own_tools") for item in data]
+    except ReporterError:
+        return []
+
+
+# Less than this is the hand-off's own instant, not a stretch the profile missed.
+UNSEEN_FLOOR_S = 0.001
+
+
+def partial(record: RunRecord) -> tuple[bool, str]:
+    """Whether the run's capture missed part of the script, and what it missed."""
+    if record.summary is None:
+        return False, ""
+    if not record.ok:
+        return True, "what it saved before it stopped"
+    unseen = record.unseen_s
+    if unseen > UNSEEN_FLOOR_S:
+        tools = ", ".join(sorted({t.name for t in record.own_tools if t.unseen_s}))
+        return True, (f"{unseen:.3g} s of the script were not seen: the script's own {tools} "
+                      "held the hook this profiler needs")
+    return False, ""
 
 
 @reads("gc and pymalloc record")

@@ -15,9 +15,10 @@ from reporter.analysis import bench, pymalloc
 from reporter.analysis.frames import walk
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
-from reporter.render.format import short_path, where
-from reporter.results import (AllocationSite, Benchmark, CProfileSummary, Frame, MemoryInsights,
-                              ProcessStats, PymallocStats, RunRecord, TimingStats, WorkloadResult)
+from reporter.render.format import seconds, short_path, where
+from reporter.results import (AllocationSite, Benchmark, CProfileSummary, FlameGraph, Frame,
+                              MemoryInsights, ProcessStats, PymallocStats, RunRecord, TimingStats,
+                              WorkloadResult)
 
 
 @dataclass
@@ -197,6 +198,8 @@ class Headline:
     wall: Optional[TimingStats]  # unprofiled repeats
     hottest: Optional[Frame]  # the most own time in pyinstrument's samples
     hottest_share: float  # of the sampled total
+    hottest_source: str  # the mode of the capture it comes from: one that saw the whole script
+    hottest_of: str  # what its share is of, in words
     hottest_calls: Optional[int]  # cProfile's count for the same function, where it has one
     hottest_line: Optional[LineRow]  # the most CPU as its own, with enough samples to say
     process: Optional[ProcessStats]  # the system's view of the median unprofiled run
@@ -211,8 +214,7 @@ class Headline:
 
 def headline(workload: WorkloadResult) -> Headline:
     """The few figures that answer "what does this script cost, and where?"."""
-    cpu = next((g for r in workload.runs if r.pyinstrument for g in r.graphs
-                if g.name == "cpu"), None)
+    source, cpu, partial = _whole_cpu_graph(workload)
     hottest, share = _hottest(cpu.tree) if cpu else (None, 0.0)
     memray = next((r.memray for r in workload.runs if r.memray), None)
     insights, run = workload.insights, workload.insights_run
@@ -223,7 +225,8 @@ def headline(workload: WorkloadResult) -> Headline:
     words = {word: found.count(word) for word in WORDS if word in found}
     return Headline(
         name=workload.name, failed=len(workload.failed), wall=workload.timing,
-        hottest=hottest, hottest_share=share,
+        hottest=hottest, hottest_share=share, hottest_source=source,
+        hottest_of=HOTTEST_OF.get(source, "") + (" (a partial capture)" if partial else ""),
         hottest_calls=_calls(workload, hottest) if hottest else None,
         hottest_line=max((r for r in line_rows(workload) if r.timed_own and r.time_share > 0),
                          key=lambda r: r.time_share, default=None),
@@ -234,6 +237,19 @@ def headline(workload: WorkloadResult) -> Headline:
         gc_share=gc_s / run.wall_s if gc_s is not None and run and run.wall_s else None,
         verdicts=words, baseline=view.baseline if view else "",
         answers=answers(workload.benchmark, view) if workload.benchmark else [])
+
+
+HOTTEST_OF = {"pyinstrument": "pyinstrument's sampled time",
+              "cprofile": "cProfile's measured time"}
+
+
+def _whole_cpu_graph(workload: WorkloadResult) -> tuple[str, Optional[FlameGraph], bool]:
+    """The CPU tree that saw the whole script: pyinstrument's real stacks, else cProfile's
+    (merged with the script's own cProfile where that held the hook), else the one that
+    missed the least; its run's mode, and whether it is partial."""
+    found = [(r, g) for r in workload.runs for g in r.graphs if g.name in ("cpu", "cpu-cprofile")]
+    found.sort(key=lambda rg: (rg[0].partial, rg[0].unseen_s, rg[1].name != "cpu"))
+    return (found[0][0].mode, found[0][1], found[0][0].partial) if found else ("", None, False)
 
 
 def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
@@ -394,5 +410,42 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
         "child_processes": len(process.children) if process else None,
         "gc_time_share": h.gc_share,
         "hottest_function": h.hottest.function if h.hottest else None,
+        "hottest_function_from": h.hottest_source or None,
+        "partial_captures": sorted(r.mode for r in workload.profiled if r.partial),
+        "own_tools": sorted({t.name for r in workload.runs for t in r.own_tools}),
         "hottest_line": where(h.hottest_line) if h.hottest_line else None,
     }
+
+
+def own_tools_sentences(record: RunRecord) -> list[str]:
+    """What the script's own profilers and tracers did to this run's capture, one sentence
+    each, from the figures its guard recorded."""
+    sentences = []
+    for tool in record.own_tools:
+        said = f"The script's own {tool.name}"
+        if tool.name != tool.tool:
+            said += f" ({tool.tool})"
+        said += (f", started at {where(tool)}" if tool.file else ", started outside the script's "
+                 "code (a new thread's start)")
+        said += f", ran for {seconds(tool.active_s)}"
+        if record.wall_s:
+            said += f" of the script's {seconds(record.wall_s)}"
+        if tool.windows > 1:
+            said += f" ({tool.windows} times)"
+        if tool.displaced_s and tool.recovered_s >= tool.displaced_s:
+            said += (f"; it held the hook this profiler needs for {seconds(tool.displaced_s)}, "
+                     "and what it measured meanwhile is merged in, under the function that "
+                     "started it.")
+        elif tool.displaced_s and record.mode == "memray":
+            said += (f"; it held the hook this profiler follows Python stacks with for "
+                     f"{seconds(tool.unseen_s)}: the allocations made meanwhile are counted, "
+                     "without their stacks (under “[interpreter: no Python frame]”).")
+        elif tool.displaced_s:
+            said += (f"; it held the hook this profiler needs for {seconds(tool.unseen_s)}, "
+                     "which this profile could not see: that time is one frame “[not seen: "
+                     "…]”, where the script took the hook.")
+        else:
+            said += "; it ran beside this profiler, so its cost is inside every figure taken "
+            said += "meanwhile."
+        sentences.append(said)
+    return sentences
