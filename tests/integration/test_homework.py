@@ -1,0 +1,137 @@
+"""Homework-shaped scripts that run their own cProfile, profile module, profile functions,
+memory_profiler, tracemalloc and sys.monitoring tools (tests/resources/homework/): every mode
+of ours runs them as cleanly as the unprofiled run, the script's own tools still print what
+they measured, and what ours could not see is said, never hidden."""
+
+from __future__ import annotations
+
+import pstats
+import sys
+
+import pytest
+
+from reporter import results
+from reporter.cli import main
+from reporter.render.views import headline, own_tools_sentences
+from tests.conftest import RESOURCES
+
+HOMEWORK = RESOURCES / "homework"
+WORKER = "build"  # each script's function known to do most of the work
+# Where the script's own cProfile wraps the work, and who calls the work through it.
+OWN_CPROFILE = {"closure_decorator": "profile.<locals>.wrapper", "class_decorator":
+                "Profiled.__call__", "with_block": "main", "lsprof_and_profile": "main"}
+
+
+@pytest.fixture(name="homework", scope="module")
+def fixture_homework(tmp_path_factory):
+    """One report of every homework script, in every mode, one unprofiled run each."""
+    out = tmp_path_factory.mktemp("homework") / "reports"
+    code = main(["run", str(HOMEWORK), "--out", str(out), "--repeat", "1", "--timeout", "600"])
+    run_dir = (out / "latest").resolve()
+    return code, results.load(run_dir / "results.json"), run_dir
+
+
+def test_every_run_ends_as_the_unprofiled_run_does(homework):
+    code, run, _ = homework
+    assert {w.name for w in run.workloads} == {p.stem for p in HOMEWORK.glob("*.py")}
+    statuses = {(w.name, r.mode): (r.status, r.reason) for w in run.workloads for r in w.runs}
+    assert all(status == ("ok", "") for status in statuses.values()), statuses
+    assert code == 0
+
+
+def test_the_scripts_own_tools_still_print_what_they_measured(homework):
+    _, run, run_dir = homework
+    for workload in run.workloads:
+        bare = next(r for r in workload.runs if r.mode == "bare")
+        expected = (run_dir / bare.artifacts["stdout"]).read_text(encoding="utf-8")
+        for record in workload.runs:
+            printed = (run_dir / record.artifacts["stdout"]).read_text(encoding="utf-8")
+            # the same lines but for the figures and the tables' rows
+            assert _shape(printed) == _shape(expected), (workload.name, record.mode)
+
+
+def test_the_merged_cprofile_gives_the_work_its_own_time_under_its_caller(homework):
+    _, run, run_dir = homework
+    for workload in run.workloads:
+        record = next(r for r in workload.runs if r.mode == "cprofile")
+        stats = pstats.Stats(str(run_dir / record.artifacts["artifact"])).stats
+        work = [k for k in stats if k[2] == WORKER and "homework" in k[0]]
+        assert work, workload.name
+        _, calls, _, cumulative, callers = stats[work[0]]
+        summary = record.cprofile
+        assert calls >= 1 and cumulative > 0.3 * summary.total_s, workload.name
+        own_of_work = sum(r.own_s for r in summary.functions
+                          if r.function.startswith((WORKER, f"{WORKER}.")) or
+                          r.function in ("Point.__init__", "Slotted.__init__", "Node.__init__",
+                                         "Plain.__init__"))
+        assert own_of_work > 0, workload.name
+        enable = [r for r in summary.functions if "'enable'" in r.function]
+        assert all(r.own_s < 0.05 * summary.total_s for r in enable), workload.name
+        if workload.name in OWN_CPROFILE:
+            assert OWN_CPROFILE[workload.name] in {k[2] for k in callers}, workload.name
+            main_row = next(r for r in summary.functions if r.function == "main")
+            assert main_row.cumulative_s >= 0.95 * summary.total_s, workload.name
+
+
+def test_the_headline_names_the_working_function(homework):
+    _, run, _ = homework
+    for workload in run.workloads:
+        found = headline(workload)
+        cpu = [r for r in workload.profiled if r.mode in ("cprofile", "pyinstrument")]
+        # from a capture that saw the whole script, where one did
+        assert found.hottest_of.endswith("(a partial capture)") == all(r.partial for r in cpu)
+        inside = {WORKER, f"{WORKER}.<locals>.<listcomp>", f"{WORKER}.<locals>.<dictcomp>",
+                  "Point.__init__", "Slotted.__init__", "Node.__init__", "Plain.__init__",
+                  f"{WORKER}.<locals>.<genexpr>"}
+        assert found.hottest.function in inside, (workload.name, found.hottest.function)
+
+
+def test_each_capture_says_what_the_scripts_own_tools_did_to_it(homework):
+    _, run, _ = homework
+    for workload in run.workloads:
+        if workload.name == "monitoring_tool" and sys.version_info < (3, 12):
+            continue  # no sys.monitoring there: the script uses no tool
+        for record in workload.profiled:
+            assert record.own_tools, (workload.name, record.mode)
+            sentences = own_tools_sentences(record)
+            assert len(sentences) == len(record.own_tools)
+            for tool, sentence in zip(record.own_tools, sentences):
+                if tool.file:  # else started in a thread's bootstrap, outside the script
+                    assert f"{tool.file.rsplit('/', 1)[-1]}:{tool.line}" in sentence
+                    assert tool.file.endswith(f"{workload.name}.py"), (workload.name, tool)
+            if record.partial:  # no overhead is shown as fact from a partial run
+                assert workload.overhead(record) is None and record.unseen_s > 0
+
+
+def test_who_displaces_whom(homework):
+    """The table the README gives: which of the script's tools took which capture's hook."""
+    _, run, _ = homework
+    legacy = sys.version_info < (3, 12)
+    for workload in run.workloads:
+        for record in workload.profiled:
+            displaced = {t.tool for t in record.own_tools if t.displaced_s > 0}
+            recovered = {t.tool for t in record.own_tools
+                         if t.displaced_s and t.recovered_s >= t.displaced_s}
+            if record.mode == "cprofile":
+                assert displaced == ({"cProfile", "sys.setprofile"} & _tools(record)
+                                     if legacy else set()), workload.name
+                assert recovered == ({"cProfile"} & displaced), workload.name
+            elif record.mode in ("pyinstrument", "memray"):
+                expected = {"sys.setprofile"} | ({"cProfile"} if legacy else set())
+                assert displaced == expected & _tools(record), (workload.name, record.mode)
+                assert not recovered
+            else:  # the line sampler waits only for a profile function of the script's
+                assert displaced == {"sys.setprofile"} & _tools(record), workload.name
+            assert record.partial == bool(displaced - recovered), (workload.name, record.mode)
+
+
+def _tools(record: results.RunRecord) -> set[str]:
+    return {t.tool for t in record.own_tools}
+
+
+def _shape(text: str) -> list[str]:
+    """The printed lines without their figures and addresses, nor the rows of a pstats
+    table (which functions make its top rows varies from run to run)."""
+    return [" ".join(w for w in line.split() if not any(c.isdigit() for c in w))
+            for line in text.splitlines()
+            if not line.split()[:1] or not line.split()[0][0].isdigit()]
