@@ -56,7 +56,10 @@ def test_bytes_written_and_fsynced_reach_the_storage_layer(system):
 def test_a_sleeping_script_is_said_to_wait(system):
     _, workloads = system
     stats = stats_of(workloads, "sleeps")
-    assert stats.elapsed_s >= 1.0 and stats.utilisation < 0.3
+    # the script's own window, which the verdict reads: start-up under coverage on a loaded
+    # machine is CPU the sleeping script did not spend
+    window = script_window(stats)
+    assert not window.whole and window.elapsed_s >= 1.0 and window.utilisation < 0.3
     assert stats.ctx_voluntary >= 1
     verdict = classify(stats)
     assert verdict.kind == WAIT and "slept or waited" in verdict.sentence
