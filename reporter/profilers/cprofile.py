@@ -81,11 +81,18 @@ def pstats_of(raw: handoff.RawStats, functions: dict[int, str]) -> dict[PstatsKe
         stats[key] = (cc + calls - recursive, nc + calls, tt + own, ct + total, callers)
     for code, (*_, callees) in raw.items():
         caller = _label(code, functions)
-        for sub, (calls, recursive, own, total) in callees.items():
+        for sub, edge in callees.items():
             key = _label(sub, functions)
             if key in stats:
-                _add_edge(stats[key][4], caller, (calls, calls - recursive, own, total))
+                _add_edge(stats[key][4], caller, _caller_edge(edge))
     return stats
+
+
+def _caller_edge(callee: list[Any]) -> tuple[Any, ...]:
+    """A callee reading of `getstats()` as pstats' caller edge: calls, primitive calls,
+    own and cumulative time."""
+    calls, recursive, own, total = callee
+    return calls, calls - recursive, own, total
 
 
 def _add_edge(callers: dict[PstatsKey, Any], caller: PstatsKey, edge: tuple[Any, ...]) -> None:

@@ -73,7 +73,7 @@ class Pieces:
     def begin(self, frame: Optional[FrameType]) -> None:
         """Start a piece in `frame` (None: the capture's start, before the script)."""
         self.opening = _stack(frame)
-        self.current = Piece(handoff.REAL_PROFILER())
+        self.current = Piece(handoff.RealProfiler())
         self.started = time.perf_counter()
         handoff.enable_aside(self.current.profile)  # last, so nothing of ours is profiled
 

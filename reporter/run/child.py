@@ -78,9 +78,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                              if args.module else runpy.run_path(script, run_name="__main__"))
             finally:
                 metrics["wall_s"] = time.perf_counter() - started
-                if guarding is not None:
-                    guarding.uninstall()
-                    metrics["own_tools"] = guarding.report()
+                record_own_tools(guarding, metrics)
                 if probe:
                     probe.stop()
         if args.mode == DECORATED:
@@ -103,6 +101,14 @@ def main(argv: Optional[list[str]] = None) -> int:
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
+
+
+def record_own_tools(guard: Optional[handoff.Guard], metrics: dict[str, Any]) -> None:
+    """The script's own profilers and tracers, as the guard saw them; the guard is taken
+    down first, so nothing of ours runs as the script's any more."""
+    if guard is not None:
+        guard.uninstall()
+        metrics["own_tools"] = guard.report()
 
 
 PR_SET_CHILD_SUBREAPER = 36

@@ -40,7 +40,7 @@ from reporter.harness import is_harness, is_users
 
 # cProfile sits on the thread's profile hook up to 3.11, on sys.monitoring since.
 LEGACY_CPROFILE = sys.version_info < (3, 12)
-REAL_PROFILER: type = _lsprof.Profiler
+RealProfiler: type = _lsprof.Profiler
 _REAL_ENABLE = _lsprof.Profiler.enable
 _REAL_DISABLE = _lsprof.Profiler.disable
 _REAL_CLEAR = _lsprof.Profiler.clear
@@ -50,6 +50,7 @@ _TOOL_FILES = ("cProfile.py", "profile.py", "pstats.py", "functools.py", "contex
 # Raw stats: code (or a C function's name) -> [calls, recursive calls, own s, cumulative s,
 # {callee code: [calls, recursive calls, own s, cumulative s]}], as `getstats()` gives them.
 RawStats = dict[Any, list[Any]]
+is_users(__file__)  # its caches warmed on import, before any capture, not in the first hand-off
 
 
 class Ours(Protocol):
@@ -112,7 +113,7 @@ class Guard:
                 use = self.uses[key] = Use(tool, name, file, line, first_s=now - self.started)
             use.windows += 1
             self.open[token] = (use, now)
-        if takes_profile_hook and self.ours is not None and self._main_thread():
+        if takes_profile_hook and self.ours is not None and self.on_main_thread():
             if self.holder is None and self.ours.lost(frame, tool):
                 self.lost_at = now
                 self.holder, self.holder_profile = token, profile
@@ -126,7 +127,7 @@ class Guard:
         if opened is not None:
             use, since = opened
             use.active_s += now - since
-        if hook_empty and self.holder is not None and self._main_thread():
+        if hook_empty and self.holder is not None and self.on_main_thread():
             self._give_back(frame, self.open.get(self.holder, opened or (None, 0.0))[0])
 
     def _give_back(self, frame: Optional[FrameType], holder: Optional[Use]) -> None:
@@ -141,14 +142,14 @@ class Guard:
         assert self.ours is not None
         self.ours.regained(frame, recovered, holder.name if holder else "a tool of the script's")
 
-    def _main_thread(self) -> bool:
+    def on_main_thread(self) -> bool:
+        """Whether the caller runs where ours profiles: the thread that made the guard."""
         return threading.get_ident() == self.thread
 
     # Set-up.
 
     def install(self) -> None:
         """Put the recording functions in place of the real ones."""
-        where(sys._getframe())  # pylint: disable=protected-access  # caches warmed first
         self.before = {"trace": sys.gettrace(), "thread_trace": threading.gettrace(),
                        "thread_profile": threading.getprofile()}
         self._patch_cprofile()
@@ -200,7 +201,7 @@ class Guard:
         guard = self
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            REAL_PROFILER.__init__(self, *args, **kwargs)
+            RealProfiler.__init__(self, *args, **kwargs)
             if (args[0] if args else kwargs.get("timer")) is not None:
                 guard.custom_timer.add(self)
 
@@ -229,8 +230,8 @@ class Guard:
         methods = {"__init__": __init__, "enable": enable, "disable": disable, "clear": clear}
         for name, method in methods.items():
             self._patch(cProfile.Profile, name, method)
-        script_profiler = type("Profiler", (REAL_PROFILER,), {
-            "__module__": "_lsprof", "__doc__": REAL_PROFILER.__doc__, **methods})
+        script_profiler = type("Profiler", (RealProfiler,), {
+            "__module__": "_lsprof", "__doc__": RealProfiler.__doc__, **methods})
         self._patch(_lsprof, "Profiler", script_profiler)
 
     def merges(self, profile: Any) -> bool:
@@ -252,7 +253,7 @@ class Guard:
         def setprofile(function: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
             if function is None:
-                if guard.holder is None and guard.ours is not None and guard._main_thread():
+                if guard.holder is None and guard.ours is not None and guard.on_main_thread():
                     return  # nothing of the script's to stop: ours stays
                 real(None)
                 guard.stop(tool, frame, hook_empty=True)
@@ -434,7 +435,7 @@ def disable_aside(profile: Any) -> None:
     if spare is None:
         _REAL_DISABLE(profile)
         return
-    with _remapped(sys.monitoring, spare):  # type: ignore[attr-defined]
+    with _remapped(getattr(sys, "monitoring"), spare):
         _REAL_DISABLE(profile)
 
 
