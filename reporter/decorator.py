@@ -57,7 +57,6 @@ from typing import Any, Optional, TextIO, TypeVar, Union, overload
 
 from reporter.harness import harness_keys, other_profiler
 from reporter.linetrace import LineRecorder
-from reporter.run import handoff
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -171,7 +170,7 @@ class ProfiledFunction:
                 return self.recorder.trace(run, *args, **kwargs)
             return run(*args, **kwargs)
         finally:
-            handoff.disable_aside(profile)
+            profile.disable()
             with self.lock:
                 self.running.discard(id(profile))
             _ACTIVE.profile = None
@@ -197,7 +196,7 @@ class ProfiledFunction:
                 return None
             profile = self._thread_profile()
             try:
-                handoff.enable_aside(profile)  # 3.12+: beside the script's own
+                profile.enable()
             except ValueError:  # 3.12+: a cProfile we could not see is running
                 counts.unprofiled += 1
                 return None

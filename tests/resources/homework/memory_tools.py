@@ -27,7 +27,7 @@ def build(n):
 
 def main():
     """Memory first, then timing with the gc off."""
-    sized(2000)
+    sized(300)
     tracemalloc.start()
     kept = build(50_000)
     snapshot = tracemalloc.take_snapshot()
