@@ -76,13 +76,13 @@ def pstats_of(raw: handoff.RawStats, functions: dict[int, str]) -> dict[PstatsKe
     """`getstats()` readings (see `handoff.raw_stats`) as pstats' table, by qualified name."""
     stats: dict[PstatsKey, PstatsValue] = {}
     for code, (calls, recursive, own, total, _) in raw.items():
-        key = _label(code, functions)
+        key = _label(code.code, functions)
         cc, nc, tt, ct, callers = stats.get(key, (0, 0, 0.0, 0.0, {}))
         stats[key] = (cc + calls - recursive, nc + calls, tt + own, ct + total, callers)
     for code, (*_, callees) in raw.items():
-        caller = _label(code, functions)
+        caller = _label(code.code, functions)
         for sub, edge in callees.items():
-            key = _label(sub, functions)
+            key = _label(sub.code, functions)
             if key in stats:
                 _add_edge(stats[key][4], caller, _caller_edge(edge))
     return stats

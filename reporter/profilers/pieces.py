@@ -181,9 +181,10 @@ def _join(table: Table, part: dict[Any, Any], spanning: Chain, seconds: float,
 
 def _keys(chain: Chain, to_pstats: ToPstats) -> list[tuple[Any, Any]]:
     """The chain's frames and their callers as pstats keys."""
-    key = {code: next(iter(to_pstats({code: [0, 0, 0.0, 0.0, {}]})))
-           for code in {c for pair in chain for c in pair}}
-    return [(key[code], key[parent]) for code, parent in chain]
+    def key(code: Code) -> Any:
+        return next(iter(to_pstats({handoff.CodeKey(code): [0, 0, 0.0, 0.0, {}]})))
+
+    return [(key(code), key(parent)) for code, parent in chain]
 
 
 def _roots(part: dict[Any, Any]) -> dict[Any, list[Any]]:

@@ -47,9 +47,31 @@ _REAL_CLEAR = _lsprof.Profiler.clear
 # Frames of the tools themselves: where a tool was started is the first frame outside them.
 _TOOL_FILES = ("cProfile.py", "profile.py", "pstats.py", "functools.py", "contextlib.py",
                "threading.py", "timeit.py")
-# Raw stats: code (or a C function's name) -> [calls, recursive calls, own s, cumulative s,
-# {callee code: [calls, recursive calls, own s, cumulative s]}], as `getstats()` gives them.
-RawStats = dict[Any, list[Any]]
+
+
+class CodeKey:
+    """A code object as a key by identity (a C function's name by its text): two dataclasses'
+    `__init__` compile from the same text to equal code objects, which a dict would merge."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: Any) -> None:
+        self.code = code
+
+    def __hash__(self) -> int:
+        return hash(self.code) if isinstance(self.code, str) else id(self.code)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CodeKey):
+            return NotImplemented
+        if isinstance(self.code, str):
+            return self.code == other.code
+        return self.code is other.code
+
+
+# Raw stats: code -> [calls, recursive calls, own s, cumulative s, {callee code: [calls,
+# recursive calls, own s, cumulative s]}], as `getstats()` gives them.
+RawStats = dict[CodeKey, list[Any]]
 is_users(__file__)  # its caches warmed on import, before any capture, not in the first hand-off
 
 
@@ -390,9 +412,9 @@ def describe(function: Any) -> str:
 
 def raw_stats(entries: Any) -> RawStats:
     """`getstats()` entries as plain numbers, keyed by their code."""
-    return {e.code: [e.callcount, e.reccallcount, e.inlinetime, e.totaltime,
-                     {s.code: [s.callcount, s.reccallcount, s.inlinetime, s.totaltime]
-                      for s in e.calls or ()}]
+    return {CodeKey(e.code): [e.callcount, e.reccallcount, e.inlinetime, e.totaltime,
+                              {CodeKey(s.code): [s.callcount, s.reccallcount, s.inlinetime,
+                                                 s.totaltime] for s in e.calls or ()}]
             for e in entries}
 
 
