@@ -100,7 +100,7 @@ def other_profiler() -> Optional[str]:
     """
     found = sys.getprofile()
     if found is not None:
-        return _describe(found)
+        return describe_hook(found)
     monitoring = getattr(sys, "monitoring", None)
     if monitoring is not None:
         tool = monitoring.get_tool(monitoring.PROFILER_ID)
@@ -108,13 +108,16 @@ def other_profiler() -> Optional[str]:
             return str(tool)
     found = threading.getprofile()
     if found is not None:
-        return _describe(found)
+        return describe_hook(found)
     return None
 
 
-def _describe(hook: Any) -> str:
-    """The package a hook comes from ("memray", "pyinstrument", "cProfile"...)."""
+def describe_hook(hook: Any) -> str:
+    """The package a hook comes from ("memray", "pyinstrument", "cProfile", "profile"...),
+    or, for a function of the script's own, its name in backticks."""
     module = getattr(hook, "__module__", None) or type(hook).__module__ or ""
     if module in ("builtins", "_lsprof", "cProfile"):
         return "cProfile"
+    if module == "__main__":
+        return f"`{getattr(hook, '__qualname__', type(hook).__qualname__)}`"
     return module.split(".")[0].lstrip("_") or type(hook).__qualname__

@@ -292,15 +292,16 @@ Summary = Union[CProfileSummary, PyinstrumentSummary, MemraySummary, LineTimeSum
 
 @dataclass
 class OwnTool:
-    """One of the script's own profilers or tracers, started at one line, as the run's guard
-    recorded it: how long it ran, and how much of that one of ours could not see."""
+    """One of the script's own profilers or tracers, started at one line, as the child's
+    guard (`run/handoff.py`) records it and writes it: how long it ran, and how much of that
+    one of ours could not see."""
 
     tool: str  # "cProfile", "sys.setprofile", "sys.settrace", "sys.monitoring", "tracemalloc"...
     name: str  # what it is: "cProfile", "memory_profiler", "the script's own tracer"
     file: str
     line: int
-    windows: int  # how many times it was started
-    active_s: float
+    windows: int = 0  # how many times it was started
+    active_s: float = 0.0  # seconds it ran, in all
     displaced_s: float = 0.0  # seconds ours had lost the hook to it
     recovered_s: float = 0.0  # of those, seconds whose profile was merged back into ours
     first_s: float = 0.0  # when it first started, in seconds after the script's start

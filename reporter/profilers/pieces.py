@@ -219,12 +219,8 @@ def _add(table: dict[Any, Any], part: dict[Any, Any]) -> None:
             _edge(table, key, caller, list(edge))
 
 
-def _entry(table: dict[Any, Any], key: Any) -> list[Any]:
-    entry = table.get(key)
-    if entry is None or isinstance(entry, tuple):
-        entry = table[key] = list(entry) if entry else [0, 0, 0.0, 0.0, {}]
-        entry[4] = {c: list(e) for c, e in entry[4].items()}
-    return entry
+def _entry(table: Table, key: Any) -> list[Any]:
+    return table.setdefault(key, [0, 0, 0.0, 0.0, {}])
 
 
 def _edge(table: dict[Any, Any], key: Any, caller: Any, edge: list[Any]) -> None:

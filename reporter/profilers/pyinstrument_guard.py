@@ -78,7 +78,6 @@ class GuardedSampler(stack_sampler.StackSampler):
         self.smoothed_cost = 0.0
         self.lost_stack: list[str] = []
         self.lost_at = 0.0
-        self.unseen_s = 0.0  # seconds the script's own profiler held the hook
 
     def lost(self, frame: Optional[types.FrameType], tool: str) -> bool:
         """The script took the profile hook (its own cProfile up to 3.11, `sys.setprofile`)."""
@@ -96,7 +95,6 @@ class GuardedSampler(stack_sampler.StackSampler):
         stack = [*self.lost_stack, f"[not seen: {name} held the profile hook]\x00<reporter>\x000"]
         for subscriber in self.subscribers:
             subscriber.target(stack, now - self.lost_at, subscriber.async_state)
-        self.unseen_s += now - self.lost_at
         self.last_profile_time = now
         self._start_sampling(self.current_sampling_interval or self.base_interval,
                              use_timing_thread=False)

@@ -32,11 +32,12 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from types import FrameType
 from typing import Any, Optional, Protocol
 
-from reporter.harness import is_harness, is_users
+from reporter.harness import describe_hook, is_harness, is_users
+from reporter.results import OwnTool
 
 # cProfile sits on the thread's profile hook up to 3.11, on sys.monitoring since.
 LEGACY_CPROFILE = sys.version_info < (3, 12)
@@ -87,29 +88,14 @@ class Ours(Protocol):
         own cProfile measured meanwhile (empty if it was another tool); `name` names it."""
 
 
-@dataclass
-class Use:
-    """One of the script's tools, started at one place, over all the times it ran."""
-
-    tool: str  # "cProfile", "sys.setprofile", "sys.settrace", "sys.monitoring", "tracemalloc"...
-    name: str  # what the tool is: "cProfile", "memory_profiler", "the script's own tracer"
-    file: str
-    line: int
-    windows: int = 0
-    active_s: float = 0.0  # seconds it was running, in all
-    displaced_s: float = 0.0  # of those, seconds one of ours had lost its hook
-    recovered_s: float = 0.0  # of those, seconds whose profile was merged back into ours
-    first_s: float = 0.0  # when it first started, in seconds since the script started
-
-
 class Guard:
     """Records the script's tools and hands the profile hook between them and ours."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.ours: Optional[Ours] = _OURS
-        self.uses: dict[tuple[str, str, str, int], Use] = {}
-        self.open: dict[Any, tuple[Use, float]] = {}  # token -> its use, when it started
+        self.uses: dict[tuple[str, str, str, int], OwnTool] = {}
+        self.open: dict[Any, tuple[OwnTool, float]] = {}  # token -> its use, when it started
         self.holder: Any = None  # the token holding the profile hook that ours lost
         self.holder_profile: Any = None  # that token's cProfile, if it is one
         self.lost_at = 0.0
@@ -132,7 +118,7 @@ class Guard:
             key = (tool, name, file, line)
             use = self.uses.get(key)
             if use is None:
-                use = self.uses[key] = Use(tool, name, file, line, first_s=now - self.started)
+                use = self.uses[key] = OwnTool(tool, name, file, line, first_s=now - self.started)
             use.windows += 1
             self.open[token] = (use, now)
         if takes_profile_hook and self.ours is not None and self.on_main_thread():
@@ -152,7 +138,7 @@ class Guard:
         if hook_empty and self.holder is not None and self.on_main_thread():
             self._give_back(frame, self.open.get(self.holder, opened or (None, 0.0))[0])
 
-    def _give_back(self, frame: Optional[FrameType], holder: Optional[Use]) -> None:
+    def _give_back(self, frame: Optional[FrameType], holder: Optional[OwnTool]) -> None:
         """Ours takes the profile hook again; the time it had lost goes to the holder's use."""
         now = time.perf_counter()
         self.holder = None
@@ -280,7 +266,7 @@ class Guard:
                 real(None)
                 guard.stop(tool, frame, hook_empty=True)
                 return
-            guard.start(tool, tool, describe(function), frame, takes_profile_hook=True)
+            guard.start(tool, tool, describe_hook(function), frame, takes_profile_hook=True)
             ours = sys._getframe()  # pylint: disable=protected-access
 
             def until_back(event_frame: FrameType, event: str, _arg: Any) -> None:
@@ -300,7 +286,7 @@ class Guard:
         def settrace(function: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
             if function is not None and function is not guard.before.get("thread_trace"):
-                guard.start(tool, tool, describe(function), frame)
+                guard.start(tool, tool, describe_hook(function), frame)
             elif function is None:
                 guard.stop(tool, frame)
             real(function)
@@ -317,7 +303,7 @@ class Guard:
             if function is None:
                 guard.stop(tool, frame, hook_empty=takes_profile_hook)
             elif function not in guard.before.values():
-                guard.start(tool, tool, describe(function), frame,
+                guard.start(tool, tool, describe_hook(function), frame,
                             takes_profile_hook=takes_profile_hook)
 
         return set_hook
@@ -400,16 +386,6 @@ def where(frame: Optional[FrameType]) -> tuple[str, int]:
     return "", 0
 
 
-def describe(function: Any) -> str:
-    """A hook function's name, by its package: "memory_profiler", "profile", or (the script's
-    own) "`tracer`"."""
-    module = getattr(function, "__module__", None) or type(function).__module__ or ""
-    package = module.split(".")[0]
-    if package in ("__main__", ""):
-        return f"`{getattr(function, '__qualname__', type(function).__qualname__)}`"
-    return package
-
-
 def raw_stats(entries: Any) -> RawStats:
     """`getstats()` entries as plain numbers, keyed by their code."""
     return {CodeKey(e.code): [e.callcount, e.reccallcount, e.inlinetime, e.totaltime,
@@ -446,8 +422,11 @@ def enable_aside(profile: Any) -> None:
     if spare is None:  # both spare tools taken: the profiler's own, as cProfile does
         _REAL_ENABLE(profile)
         return
-    with _remapped(monitoring, spare):
+    real = _remap(monitoring, spare)
+    try:
         _REAL_ENABLE(profile)
+    finally:
+        _restore(monitoring, real)
     _ASIDE[id(profile)] = spare
 
 
@@ -457,28 +436,36 @@ def disable_aside(profile: Any) -> None:
     if spare is None:
         _REAL_DISABLE(profile)
         return
-    with _remapped(getattr(sys, "monitoring"), spare):
+    monitoring = getattr(sys, "monitoring")
+    real = _remap(monitoring, spare)
+    try:
         _REAL_DISABLE(profile)
+    finally:
+        _restore(monitoring, real)
 
 
 _SPARE_TOOLS = (4, 3)  # sys.monitoring's ids that no tool of the standard library claims
 _ASIDE: dict[int, int] = {}  # id of an enabled profile of ours -> the spare tool it holds
 
 
-@contextlib.contextmanager
-def _remapped(monitoring: Any, spare: int) -> Iterator[None]:
-    """cProfile's calls to sys.monitoring, for the profiler's tool, go to `spare` instead."""
-    names = ("use_tool_id", "free_tool_id", "register_callback", "set_events")
-    real = {name: getattr(monitoring, name) for name in names}
+_MONITORING_CALLS = ("use_tool_id", "free_tool_id", "register_callback", "set_events")
+
+
+def _remap(monitoring: Any, spare: int) -> dict[str, Any]:
+    """cProfile's calls to sys.monitoring, for the profiler's tool, go to `spare` until
+    `_restore`; the real functions are returned. Plain functions of ours, not a context
+    manager: a frame of contextlib's would run after the enable, inside the profile."""
+    real = {name: getattr(monitoring, name) for name in _MONITORING_CALLS}
 
     def remap(function: Callable[..., Any]) -> Callable[..., Any]:
         return lambda tool, *args: function(spare if tool == monitoring.PROFILER_ID else tool,
                                             *args)
 
-    for name in names:
-        setattr(monitoring, name, remap(real[name]))
-    try:
-        yield
-    finally:
-        for name, function in real.items():
-            setattr(monitoring, name, function)
+    for name, function in real.items():
+        setattr(monitoring, name, remap(function))
+    return real
+
+
+def _restore(monitoring: Any, real: dict[str, Any]) -> None:
+    for name, function in real.items():
+        setattr(monitoring, name, function)
