@@ -57,6 +57,7 @@ from typing import Any, Optional, TextIO, TypeVar, Union, overload
 
 from reporter.harness import harness_keys, other_profiler
 from reporter.linetrace import LineRecorder
+from reporter.run import handoff
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,7 +171,7 @@ class ProfiledFunction:
                 return self.recorder.trace(run, *args, **kwargs)
             return run(*args, **kwargs)
         finally:
-            profile.disable()
+            handoff.disable_aside(profile)
             with self.lock:
                 self.running.discard(id(profile))
             _ACTIVE.profile = None
@@ -196,7 +197,7 @@ class ProfiledFunction:
                 return None
             profile = self._thread_profile()
             try:
-                profile.enable()
+                handoff.enable_aside(profile)
             except ValueError:  # 3.12+: a cProfile we could not see is running
                 counts.unprofiled += 1
                 return None
