@@ -80,19 +80,18 @@ def pstats_of(raw: handoff.RawStats, functions: dict[int, str]) -> dict[PstatsKe
         cc, nc, tt, ct, callers = stats.get(key, (0, 0, 0.0, 0.0, {}))
         stats[key] = (cc + calls - recursive, nc + calls, tt + own, ct + total, callers)
     for code, (*_, callees) in raw.items():
-        caller = _label(code.code, functions)
-        for sub, edge in callees.items():
-            key = _label(sub.code, functions)
-            if key in stats:
-                _add_edge(stats[key][4], caller, _caller_edge(edge))
+        _add_callers(stats, _label(code.code, functions), callees, functions)
     return stats
 
 
-def _caller_edge(callee: list[Any]) -> tuple[Any, ...]:
-    """A callee reading of `getstats()` as pstats' caller edge: calls, primitive calls,
-    own and cumulative time."""
-    calls, recursive, own, total = callee
-    return calls, calls - recursive, own, total
+def _add_callers(stats: dict[PstatsKey, PstatsValue], caller: PstatsKey,
+                 callees: dict[handoff.CodeKey, list[Any]], functions: dict[int, str]) -> None:
+    """One caller's calls as its callees' caller edges: calls, primitive calls, own and
+    cumulative time, as pstats keeps them."""
+    for sub, (calls, recursive, own, total) in callees.items():
+        key = _label(sub.code, functions)
+        if key in stats:
+            _add_edge(stats[key][4], caller, (calls, calls - recursive, own, total))
 
 
 def _add_edge(callers: dict[PstatsKey, Any], caller: PstatsKey, edge: tuple[Any, ...]) -> None:
