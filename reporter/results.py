@@ -107,9 +107,10 @@ class PyinstrumentSummary:
     """The sampled call tree of a pyinstrument session (real stacks)."""
 
     duration_s: float
-    samples: int
+    samples: int  # real samples: not the one per stretch the script's own profiler held the hook
     interval_s: float
     graphs: list[FlameGraph] = field(default_factory=list)
+    unseen_s: float = 0.0  # seconds the script's own profiler held the hook
     # The deep-stack guard: the largest interval it sampled at, and how many samples had the
     # middle of a deep recursion condensed into one "[recursion]" frame.
     max_interval_s: float = 0.0

@@ -14,7 +14,8 @@ from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import DECORATOR_OWN, is_decorator
 from reporter.profilers.base import is_harness, register, runs_the_script
-from reporter.profilers.pyinstrument_guard import ELIDED, LEAF_FRAMES, ROOT_FRAMES, guarded_sampler
+from reporter.profilers.pyinstrument_guard import (ELIDED, LEAF_FRAMES, NOT_SEEN, ROOT_FRAMES,
+                                                   guarded_sampler)
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
 from reporter.run import handoff
 
@@ -55,9 +56,12 @@ class PyinstrumentProfiler:
             name="cpu", title="CPU time, sampled stacks (pyinstrument)", unit="seconds",
             tree=script_tree(convert(root), self.min_fraction),
         )]
+        unseen = [t for stack, t in session.frame_records
+                  if stack and stack[-1].startswith(NOT_SEEN)]
         return PyinstrumentSummary(
             duration_s=session.duration,
-            samples=session.sample_count,
+            samples=session.sample_count - len(unseen),
+            unseen_s=sum(unseen),
             interval_s=session.min_interval,
             max_interval_s=session.max_interval,
             condensed_samples=sum(ELIDED in stack for stack, _ in session.frame_records),

@@ -38,6 +38,8 @@ BUDGET = 0.25
 # pyinstrument's frame identifier: function NUL file NUL line.
 ELIDED = "[recursion]\x00<frames condensed by reporter>\x000"
 ELIDED_FUNCTION = "[recursion]"
+# The leaf of the one sample that stands for a stretch the script's own profiler held the hook.
+NOT_SEEN = "[not seen: "
 
 
 def capped_call_stack(frame: types.FrameType | None, event: str, arg: Any) -> list[str]:
@@ -92,7 +94,7 @@ class GuardedSampler(stack_sampler.StackSampler):
         sample of the stack where the script took the hook, under a frame that says so."""
         del frame, recovered  # pyinstrument reads the whole stack at every sample
         now = self._timer()
-        stack = [*self.lost_stack, f"[not seen: {name} held the profile hook]\x00<reporter>\x000"]
+        stack = [*self.lost_stack, f"{NOT_SEEN}{name} held the profile hook]\x00<reporter>\x000"]
         for subscriber in self.subscribers:
             subscriber.target(stack, now - self.lost_at, subscriber.async_state)
         self.last_profile_time = now
