@@ -275,8 +275,9 @@ def partial(record: RunRecord) -> tuple[bool, str]:
     unseen = record.unseen_s
     if unseen > UNSEEN_FLOOR_S:
         tools = ", ".join(sorted({t.name for t in record.own_tools if t.unseen_s}))
-        return True, (f"{unseen:.3g} s of the script were not seen: the script's own {tools} "
-                      "held the hook this profiler needs")
+        missed = ("stacks missing for what it allocated in" if record.mode == "memray"
+                  else "not seen for")
+        return True, f"{missed} {unseen:.3g} s, while the script's own {tools} held its hook"
     return False, ""
 
 

@@ -417,6 +417,15 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
     }
 
 
+def own_tools_note(record: RunRecord) -> str:
+    """The index's few words on a complete capture beside which the script ran its own tools."""
+    merged = sorted({t.name for t in record.own_tools if t.recovered_s})
+    beside = sorted({t.name for t in record.own_tools if not t.recovered_s})
+    words = [f"{', '.join(merged)} merged in"] if merged else []
+    words += [f"{', '.join(beside)} ran beside it"] if beside else []
+    return "the script's own " + "; ".join(words)
+
+
 def own_tools_sentences(record: RunRecord) -> list[str]:
     """What the script's own profilers and tracers did to this run's capture, one sentence
     each, from the figures its guard recorded."""
