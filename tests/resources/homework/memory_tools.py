@@ -29,14 +29,14 @@ def main():
     """Memory first, then timing with the gc off."""
     sized(300)
     tracemalloc.start()
-    kept = build(50_000)
+    kept = build(10_000)
     snapshot = tracemalloc.take_snapshot()
     tracemalloc.stop()
     print("top", snapshot.statistics("lineno")[0])
     gc.disable()
     print("timeit", min(timeit.repeat(lambda: build(20_000), number=1, repeat=5)))
     gc.enable()
-    build(400_000)
+    build(600_000)
     print("kept", len(kept))
 
 
