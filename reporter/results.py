@@ -605,6 +605,21 @@ class Benchmark:
 
 
 @dataclass
+class ScriptOutput:
+    """What the script printed in one run (its first clean unprofiled one): the start of each
+    stream, bounded, with the whole files linked."""
+
+    mode: str  # the run it comes from
+    repeat: int
+    stdout: str
+    stdout_bytes: int  # the whole file's size: more than `stdout` holds when it was cut
+    stderr: str
+    stderr_bytes: int
+    stdout_file: str = ""  # relative to the report folder
+    stderr_file: str = ""
+
+
+@dataclass
 class WorkloadResult:
     """Every run of one script."""
 
@@ -615,6 +630,7 @@ class WorkloadResult:
     benchmark: Optional[Benchmark] = None
     # The text of the script's own files that have per-line figures: path -> source.
     sources: dict[str, str] = field(default_factory=dict)
+    output: Optional[ScriptOutput] = None
 
     @property
     def timing(self) -> Optional[TimingStats]:

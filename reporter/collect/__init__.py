@@ -24,13 +24,14 @@ from reporter.analysis import bench, gcstats, pymalloc, series
 from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
-from reporter.results import (BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats, ChildProcess, Col,
-                              DecoratedFunction, DecoratedLine, MemoryInsights, Observation,
-                              OwnTool,
-                              ProcessStats, Run, RunRecord, WorkloadResult)
+from reporter.results import (BARE, BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats,
+                              ChildProcess, Col, DecoratedFunction, DecoratedLine,
+                              MemoryInsights, Observation, OwnTool, ProcessStats, Run, RunRecord,
+                              ScriptOutput, WorkloadResult)
 from reporter.run.runner import Job, load_plan
 
 STDERR_TAIL_BYTES = 4000
+OUTPUT_HEAD_BYTES = 32 * 1024  # of what the script printed, kept for its page
 MAX_SOURCE_BYTES = 512 * 1024
 
 
@@ -89,6 +90,7 @@ def collect(work: Path, run_id: str, complete: bool = True,
     for result in workloads.values():
         keep_one_full_record(result)
         result.sources = read_sources(files_with_lines(result))
+        result.output = script_output(result, work)
         benched = [j for j in jobs if j.workload.name == result.name
                    and j.mode in (BENCH, BENCH_MEMORY)]
         if benched:
@@ -436,6 +438,30 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return str(number)
+
+
+def script_output(result: WorkloadResult, work: Path) -> Optional[ScriptOutput]:
+    """What the script printed in its first clean unprofiled run (else its first run): the
+    homework's own tables and timings, which the student hands in."""
+    bare = [r for r in result.runs if r.mode == BARE]
+    record = next((r for r in bare if r.ok), None) or next(iter(bare or result.runs), None)
+    if record is None:
+        return None
+    streams = {}
+    for kind in ("stdout", "stderr"):
+        name = record.artifacts.get(kind, "")
+        path = work / name
+        size = path.stat().st_size if name and path.is_file() else 0
+        streams[kind] = (head(path) if size else "", size, name)
+    (out, out_bytes, out_file), (err, err_bytes, err_file) = streams["stdout"], streams["stderr"]
+    return ScriptOutput(record.mode, record.repeat, out, out_bytes, err, err_bytes, out_file,
+                        err_file)
+
+
+def head(path: Path, limit: int = OUTPUT_HEAD_BYTES) -> str:
+    """The first `limit` bytes of a text file, decoded leniently (output may be any bytes)."""
+    with open(path, "rb") as f:
+        return f.read(limit).decode("utf-8", errors="replace")
 
 
 def tail(path: Path, limit: int = STDERR_TAIL_BYTES) -> str:

@@ -458,3 +458,26 @@ def own_tools_sentences(record: RunRecord) -> list[str]:
             said += "meanwhile."
         sentences.append(said)
     return sentences
+
+
+@dataclass
+class Stream:
+    """One of the script's output streams, as its page shows it."""
+
+    name: str  # "stdout" or "stderr"
+    text: str
+    size_bytes: int  # of the whole file
+    shown_bytes: int  # of it, on the page
+    file: str  # the whole file, relative to the report
+
+
+def output_streams(workload: WorkloadResult) -> list[Stream]:
+    """What the script printed, per stream that has anything, as collect kept it."""
+    output = workload.output
+    if output is None:
+        return []
+    found = [Stream("stdout", output.stdout, output.stdout_bytes,
+                    len(output.stdout.encode("utf-8", errors="replace")), output.stdout_file),
+             Stream("stderr", output.stderr, output.stderr_bytes,
+                    len(output.stderr.encode("utf-8", errors="replace")), output.stderr_file)]
+    return [s for s in found if s.size_bytes]

@@ -9,9 +9,11 @@ import pstats
 import sys
 
 import pytest
+from markupsafe import escape
 
 from reporter import results
 from reporter.cli import main
+from reporter.render import page_name
 from reporter.render.views import headline, own_tools_sentences
 from tests.conftest import RESOURCES
 
@@ -135,3 +137,15 @@ def _shape(text: str) -> list[str]:
     return [" ".join(w for w in line.split() if not any(c.isdigit() for c in w))
             for line in text.splitlines()
             if not line.split()[:1] or not line.split()[0][0].isdigit()]
+
+
+def test_the_page_shows_what_the_script_printed(homework):
+    _, run, run_dir = homework
+    for workload in run.workloads:
+        page = (run_dir / page_name(workload)).read_text(encoding="utf-8")
+        output = workload.output
+        assert output is not None and (output.mode, output.repeat) == ("bare", 1)
+        assert "What the script printed" in page and output.stdout_bytes == len(
+            (run_dir / output.stdout_file).read_bytes())
+        for line in filter(None, map(str.strip, output.stdout.splitlines())):
+            assert str(escape(line)) in page, (workload.name, line)  # as Jinja escapes it
