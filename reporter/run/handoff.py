@@ -260,6 +260,9 @@ class Guard:
 
         def setprofile(function: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
+            if by_us(frame):
+                real(function)
+                return
             if function is None:
                 if guard.holder is None and guard.ours is not None and guard.on_main_thread():
                     return  # nothing of the script's to stop: ours stays
@@ -285,7 +288,9 @@ class Guard:
 
         def settrace(function: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
-            if function is not None and function is not guard.before.get("thread_trace"):
+            if by_us(frame):
+                pass
+            elif function is not None and function is not guard.before.get("thread_trace"):
                 guard.start(tool, tool, describe_hook(function), frame)
             elif function is None:
                 guard.stop(tool, frame)
@@ -300,6 +305,8 @@ class Guard:
         def set_hook(function: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
             real(function)
+            if by_us(frame):
+                return
             if function is None:
                 guard.stop(tool, frame, hook_empty=takes_profile_hook)
             elif function not in guard.before.values():
@@ -314,7 +321,7 @@ class Guard:
         def use_tool_id(tool_id: int, name: str) -> None:
             real(tool_id, name)
             frame = sys._getframe(1)  # pylint: disable=protected-access
-            if not is_harness(frame.f_code.co_filename):  # not cProfile's, enabled through ours
+            if not by_us(frame):  # cProfile's, enabled through ours, is recorded there
                 guard.start(("sys.monitoring", tool_id), "sys.monitoring", name, frame)
 
         return use_tool_id
@@ -334,7 +341,9 @@ class Guard:
 
         def switch(*args: Any) -> None:
             frame = sys._getframe(1)  # pylint: disable=protected-access
-            if starts and not tracemalloc.is_tracing():
+            if by_us(frame):
+                pass
+            elif starts and not tracemalloc.is_tracing():
                 guard.start("tracemalloc", "tracemalloc", "tracemalloc", frame)
             elif not starts:
                 guard.stop("tracemalloc", frame)
@@ -368,6 +377,12 @@ def sitting(ours: Ours) -> Iterator[None]:
         yield
     finally:
         _OURS = None
+
+
+def by_us(frame: FrameType) -> bool:
+    """Whether a hook is set by our own code (the profiling decorator's tracer and memory
+    watch, our captures), which is not the script's tool."""
+    return is_harness(frame.f_code.co_filename)
 
 
 def where(frame: Optional[FrameType]) -> tuple[str, int]:
