@@ -36,6 +36,12 @@ DECORATED = "decorated"
 UNPROFILED = (BARE, BENCH, BENCH_MEMORY, SCENARIO, DECORATED)
 # Set in the environment of timing runs: the decorator counts calls and profiles none.
 COUNT_ONLY_ENV = "REPORTER_DECORATOR_COUNT_ONLY"
+# A run's status, as the terminal and the pages say it.
+STATUS_LABELS = {
+    "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
+    "timeout": "timed out", "not-run": "not run", "memory": "memory limit",
+    "interrupted": "interrupted",
+}
 
 T = TypeVar("T")
 

@@ -8,10 +8,8 @@ An unreadable artifact marks its run, never the whole report.
 from __future__ import annotations
 
 import functools
-import json
 import os
 from dataclasses import replace
-import signal
 import threading
 import time
 import tokenize
@@ -28,7 +26,8 @@ from reporter.results import (BARE, BENCH, BENCH_MEMORY, Benchmark, CallMemorySt
                               ChildProcess, Col, DecoratedFunction, DecoratedLine,
                               MemoryInsights, Observation, OwnTool, ProcessStats, Run, RunRecord,
                               ScriptOutput, WorkloadResult)
-from reporter.run.runner import Job, load_plan
+from reporter.run.runner import Job, load_plan, read_record
+from reporter.run.status import classify
 
 STDERR_TAIL_BYTES = 4000
 OUTPUT_HEAD_BYTES = 32 * 1024  # of what the script printed, kept for its page
@@ -153,7 +152,7 @@ def collect_benchmark(jobs: Sequence[Job], raw: Path,
     for job in jobs:
         record = records[(job.mode, job.repeat)]
         artifact = job.artifact(raw)
-        data = _read_json(artifact) if record.ok and artifact else None
+        data = read_record(artifact) if record.ok and artifact else None
         if record.ok and data is None:
             record.artifact_error = f"{job.stem}: the benchmark wrote no readable results"
         elif job.mode == BENCH and data is not None:
@@ -174,7 +173,7 @@ def collect_job(job: Job, raw: Path, work: Path,
     A job reused from an earlier run takes that run's summary instead of reading its
     captures again; if that is gone or unreadable, the copied files are read as usual.
     """
-    process = _read_json(job.path(raw, ".process.json"))
+    process = read_record(job.path(raw, ".process.json"))
     reused = (process or {}).get("reused_from")
     if isinstance(reused, dict):
         earlier = _earlier_record(work.parent, reused, job)
@@ -211,7 +210,7 @@ def _load_results(path: Path) -> Run:
 def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, Any]],
                   summaries: Optional[Summaries] = None) -> RunRecord:
     """Read a job's files: how it ended, its captures, its gc and decorator records."""
-    metrics = _read_json(job.path(raw, ".metrics.json"))
+    metrics = read_record(job.path(raw, ".metrics.json"))
     status, reason, exit_code = classify(process, metrics)
     record = RunRecord(
         mode=job.mode,
@@ -384,60 +383,10 @@ def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFuncti
     return found
 
 
-def classify(process: Optional[dict[str, Any]],
-             metrics: Optional[dict[str, Any]]) -> tuple[str, str, Optional[int]]:
-    """Status, one-line reason and exit code of a child, from outside and inside views."""
-    if process is None:
-        return "not-run", "the run was interrupted before this job ran", None
-    code = process.get("returncode")
-    code = code if isinstance(code, int) and not isinstance(code, bool) else None
-    if process.get("interrupted"):
-        return "interrupted", "stopped when the whole run was interrupted", code
-    if process.get("timed_out"):
-        return "timeout", f"killed after the {_number(process.get('timeout'))} s timeout", code
-    if code is not None and code < 0:
-        return "crashed", f"killed by signal {_signal_name(-code)}", code
-    if metrics is None:
-        return ("crashed", f"exited with code {code} before the harness could report "
-                "(os._exit, or a crash inside the interpreter)", code)
-    if metrics.get("exception") is not None:
-        return (*_raised(metrics), code)
-    if code != 0:
-        return "exit", f"exited with code {code}", code
-    return "ok", "", code
-
-
-def _raised(metrics: dict[str, Any]) -> tuple[str, str]:
-    """Status and one-line reason of a script that raised: MemoryError past a limit is its own."""
-    exc = metrics["exception"]
-    exc = exc if isinstance(exc, dict) else {"message": exc}
-    kind = str(exc.get("type", "Exception"))
-    lines = str(exc.get("message", "")).strip().splitlines()
-    limit = metrics.get("memory_limit")
-    if kind == "MemoryError" and isinstance(limit, (int, float)) and limit:
-        return "memory", f"exceeded the {_number(limit / 2**20)} MiB memory limit"
-    reason = f"{kind}: {lines[0] if lines else ''}"
-    if kind == "EOFError":
-        reason += " (the script reads its standard input, which is empty: give it a file " \
-                  "with --stdin FILE)"
-    return "error", reason
-
-
 def _seconds(value: Any) -> Optional[float]:
     """A duration read from a child's file, or None if it is not a plain number."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     return float(value) if ok else None
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) else "?"
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return str(number)
 
 
 def script_output(result: WorkloadResult, work: Path) -> Optional[ScriptOutput]:
@@ -473,11 +422,3 @@ def tail(path: Path, limit: int = STDERR_TAIL_BYTES) -> str:
             return f.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _read_json(path: Path) -> Optional[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

@@ -30,15 +30,10 @@ from reporter.render.views import (benchmark_view, function_rows, headline, inst
                                    own_tools_sentences,
                                    pymalloc_view, ratio_marks,
                                    scenario_rows, scenario_sentences, MEMORY_WORDS)
-from reporter.results import FlameGraph, Run, WorkloadResult, write_atomic
+from reporter.results import STATUS_LABELS, FlameGraph, Run, WorkloadResult, write_atomic
 
 SPEEDSCOPE_DIR = "speedscope"
 PYPERF_DIR = "pyperf"
-STATUS_LABELS = {
-    "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
-    "timeout": "timed out", "not-run": "not run", "memory": "memory limit",
-    "interrupted": "interrupted",
-}
 
 
 def render(run: Run, run_dir: Path) -> list[Path]:

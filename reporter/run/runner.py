@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any, BinaryIO, Optional
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
-from reporter.results import BARE, BENCH, BENCH_MEMORY, DECORATED, SCENARIO
+from reporter.results import BARE, BENCH, BENCH_MEMORY, DECORATED, SCENARIO, STATUS_LABELS
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
+from reporter.run.status import classify
 
 REPEATED = (BARE, BENCH, SCENARIO)
 TIMING = (BARE, BENCH, SCENARIO)  # runs that must have the machine to themselves
@@ -389,11 +391,21 @@ class Scheduler:
         record = execute(job, self.raw_dir, self.limits, self.stop, parallel)
         if self.after is not None and job.mode not in TIMING and not record["interrupted"]:
             self.after(job)
-        if record["returncode"] != 0:
+        status, reason, _ = classify(record, read_record(job.path(self.raw_dir, ".metrics.json")))
+        if status != "ok":  # the same words as the pages
             progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
-                                   f"exit status {record['returncode']}[/]")
+                                   f"{escape(STATUS_LABELS[status])}: {escape(reason)}[/]")
         elif self.cache and not record["interrupted"]:
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
+
+
+def read_record(path: Path) -> Optional[dict[str, Any]]:
+    """A JSON object a child or the runner wrote; None if it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def run_jobs(jobs: Sequence[Job], raw_dir: Path, limits: Limits,

@@ -294,3 +294,15 @@ def test_redacted_paths_inside_the_project_are_relative_to_it(tmp_path, monkeypa
     page = (project / "reports" / "latest" / "tiny.html").read_text()
     assert "pkg/tiny.py:" in page and str(tmp_path) not in page
     assert "&lt;tmp&gt;/homework" not in page  # inside the project: relative, not <tmp>/
+
+
+def test_the_terminal_says_a_stopped_run_with_the_pages_words(tmp_path, capsys):
+    script = tmp_path / HANGS
+    shutil.copy(RESOURCES / HANGS, script)
+    main(["run", str(script), "--out", str(tmp_path / "reports"), "--repeat", "1",
+          "--timeout", "2", "--profilers", "cprofile"])
+    said = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+    for stem in ("bare-1", "cprofile"):
+        assert (f"hangs · {stem}: timed out: killed after the 2 s timeout "
+                "(--timeout SECONDS raises it)") in said
+    assert "exit status -9" not in said
