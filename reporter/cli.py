@@ -1,7 +1,7 @@
 """The command line: parses arguments and hands them to the stages; knows nothing else.
 
     reporter run [PATH ... | -m MODULE] [--out DIR] [--profilers LIST] [--timeout S]
-                 [--repeat N] [--stdin FILE] [-- ARGS]
+                 [--repeat N] [--repeat-budget S] [--stdin FILE] [-- ARGS]
     reporter render RUN_DIR          (pages again from results.json)
     reporter collect RUN_DIR         (results.json again from raw/, then the pages)
     reporter share RUN_DIR [--out ZIP]
@@ -56,13 +56,19 @@ class RunCommand:
         parser.add_argument("--profilers", default=",".join(PROFILERS),
                             type=_profiler_list,
                             help=f"comma-separated, any of {','.join(PROFILERS)} (default: all)")
-        parser.add_argument("--timeout", type=_positive, default=300.0, metavar="SECONDS",
-                            help="seconds before one child is stopped (default: 300)")
+        parser.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
+                            help="seconds before one child is stopped (default: 300 for "
+                                 "unprofiled runs; a profiled run gets a few times the "
+                                 "unprofiled median, at least 60)")
         parser.add_argument("--memory-limit", type=_size, default=0, metavar="SIZE",
                             help="address space one child may use, such as 500M or 2G "
                                  "(resource.setrlimit; default: no limit)")
         parser.add_argument("--repeat", type=int, default=5, metavar="N",
                             help="unprofiled runs per script, for timing (default: 5)")
+        parser.add_argument("--repeat-budget", type=_positive,
+                            default=runner.DEFAULT_REPEAT_BUDGET_S, metavar="SECONDS",
+                            help="seconds the unprofiled runs of one script may take: fewer "
+                                 "repeats where they do not fit, but at least 3 (default: 60)")
         parser.add_argument("--redact-paths", action="store_true",
                             help="write paths outside the project as ~/, <python>/, <tmp>/ ...")
         parser.add_argument("--share", action="store_true",
@@ -89,8 +95,10 @@ class RunCommand:
         work = store.new_run_dir(args.out)
         jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0),
                            max(args.bench_processes, 0))
-        limits = runner.Limits(args.timeout, args.memory_limit,
-                               args.bench_budget / max(args.bench_processes, 1))
+        limits = runner.Limits(args.timeout or runner.DEFAULT_TIMEOUT_S, args.memory_limit,
+                               args.bench_budget / max(args.bench_processes, 1),
+                               fixed_timeout=args.timeout is not None,
+                               repeat_budget_s=args.repeat_budget)
         runner.save_plan(work / "raw", jobs, limits)
         cache = None if args.force else Cache(args.out, args.memory_limit, limits.bench_s)
         summaries = collect.Summaries(work / "raw")

@@ -611,6 +611,17 @@ class Benchmark:
 
 
 @dataclass
+class RepeatPlan:
+    """How many unprofiled runs a script got: fewer than asked where they did not fit in the
+    budget (at least 3; one where a single run exceeds it)."""
+
+    asked: int
+    made: int
+    budget_s: float
+    first_s: float  # the first run's wall time, which decided it
+
+
+@dataclass
 class ScriptOutput:
     """What the script printed in one run (its first clean unprofiled one): the start of each
     stream, bounded, with the whole files linked."""
@@ -637,6 +648,7 @@ class WorkloadResult:
     # The text of the script's own files that have per-line figures: path -> source.
     sources: dict[str, str] = field(default_factory=dict)
     output: Optional[ScriptOutput] = None
+    repeats: Optional[RepeatPlan] = None
 
     @property
     def timing(self) -> Optional[TimingStats]:

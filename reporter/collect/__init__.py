@@ -24,9 +24,10 @@ from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.results import (BARE, BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats,
                               ChildProcess, Col, DecoratedFunction, DecoratedLine,
-                              MemoryInsights, Observation, OwnTool, ProcessStats, Run, RunRecord,
-                              ScriptOutput, WorkloadResult)
-from reporter.run.runner import Job, load_plan, read_record
+                              MemoryInsights, Observation, OwnTool, ProcessStats, RepeatPlan, Run,
+                              RunRecord, ScriptOutput, WorkloadResult)
+from reporter.run import runner
+from reporter.run.runner import Job, load_plan, read_record, repeats_path
 from reporter.run.status import classify
 
 STDERR_TAIL_BYTES = 4000
@@ -90,6 +91,7 @@ def collect(work: Path, run_id: str, complete: bool = True,
         keep_one_full_record(result)
         result.sources = read_sources(files_with_lines(result))
         result.output = script_output(result, work)
+        result.repeats = repeat_plan(repeats_path(raw, jobs_workload(jobs, result.name)))
         benched = [j for j in jobs if j.workload.name == result.name
                    and j.mode in (BENCH, BENCH_MEMORY)]
         if benched:
@@ -387,6 +389,20 @@ def _seconds(value: Any) -> Optional[float]:
     """A duration read from a child's file, or None if it is not a plain number."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     return float(value) if ok else None
+
+
+def jobs_workload(jobs: Sequence[Job], name: str) -> runner.Workload:
+    """The workload of that name in the plan."""
+    return next(j.workload for j in jobs if j.workload.name == name)
+
+
+def repeat_plan(path: Path) -> Optional[RepeatPlan]:
+    """What the scheduler decided of the unprofiled repeats, if it wrote it."""
+    data = read_record(path)
+    try:
+        return results.from_data(RepeatPlan, data, "repeats") if data else None
+    except ReporterError:
+        return None
 
 
 def script_output(result: WorkloadResult, work: Path) -> Optional[ScriptOutput]:

@@ -23,6 +23,9 @@ class Profiler(Protocol):
 
     name: ClassVar[str]
     suffix: ClassVar[str]
+    # A profiled run's time limit, without --timeout, is this many unprofiled medians (at
+    # least a minute): about twice the largest slowdown measured for this profiler.
+    limit_factor: ClassVar[float]
 
     def capture(self, artifact: Path) -> AbstractContextManager[None]:
         """Profile the code run inside the block and save the result to `artifact`, always."""

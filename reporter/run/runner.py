@@ -10,19 +10,21 @@ from __future__ import annotations
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
@@ -45,14 +47,45 @@ DEFAULT_BENCH_PROCESSES = 10
 DEFAULT_BENCH_BUDGET_S = 9.0
 
 
+DEFAULT_TIMEOUT_S = 300.0
+# Without --timeout, a profiled run may take its profiler's limit_factor times the script's
+# unprofiled median, and never less than this.
+MIN_PROFILED_LIMIT_S = 60.0
+DECORATED_LIMIT_FACTOR = 10.0  # the decorator's lines=True tracer traces every line
+DEFAULT_REPEAT_BUDGET_S = 60.0
+EXPECTED_WORTH_SAYING_S = 10.0  # a script whose runs take less is not announced
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one child may use: seconds before it is stopped, bytes of address space (0: any),
-    and the seconds a benchmark process may spend on timing rounds."""
+    and the seconds a benchmark process may spend on timing rounds. Without a fixed timeout
+    (--timeout), a profiled run's limit follows the script's unprofiled median; the
+    unprofiled repeats stay within `repeat_budget_s` (0: all of them)."""
 
     timeout: float
     memory: int = 0
     bench_s: float = DEFAULT_BENCH_BUDGET_S / DEFAULT_BENCH_PROCESSES
+    fixed_timeout: bool = True
+    repeat_budget_s: float = 0.0
+
+    def for_job(self, job: Job, bare_median: Optional[float]) -> Limits:
+        """The limits of one job: a profiled one's timeout from the unprofiled median."""
+        if self.fixed_timeout or job.mode in TIMING or not bare_median:
+            return self
+        factor = (PROFILERS[job.mode].limit_factor if job.mode in PROFILERS
+                  else DECORATED_LIMIT_FACTOR)
+        return replace(self, timeout=max(MIN_PROFILED_LIMIT_S, factor * bare_median))
+
+
+def repeats_within(first_s: float, asked: int, budget_s: float) -> int:
+    """How many unprofiled runs to make: every one asked for where they fit in the budget,
+    else as many as fit but at least 3; one where a single run exceeds it."""
+    if budget_s <= 0 or asked <= 1:
+        return asked
+    if first_s > budget_s:
+        return 1
+    return min(asked, max(3, int(budget_s // first_s) if first_s > 0 else asked))
 
 
 @dataclass(frozen=True)
@@ -182,7 +215,9 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
         for j in data["jobs"]
     ]
     return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)),
-                        float(data.get("bench_s", Limits(0).bench_s)))
+                        float(data.get("bench_s", Limits(0).bench_s)),
+                        bool(data.get("fixed_timeout", True)),
+                        float(data.get("repeat_budget_s", 0.0)))
 
 
 def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
@@ -352,7 +387,7 @@ class Scheduler:
         alone = [j for j in jobs if j.mode in TIMING]
         together = [j for j in jobs if j.mode not in TIMING]
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+                   TimeElapsedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=self.console, transient=False) as progress:
             task = progress.add_task("starting", total=len(jobs))
 
@@ -361,8 +396,16 @@ class Scheduler:
                 self.one(job, parallel, progress)
                 progress.advance(task)
 
+            skipped: set[Job] = set()
             for job in alone:
+                if job in skipped:
+                    continue
                 one(job, False)
+                if job.mode == BARE and job.repeat == 1:
+                    skipped |= self.fit_repeats(job, jobs)
+            if skipped:  # the plan on disk lists only what runs: no job is reported missing
+                save_plan(self.raw_dir, [j for j in jobs if j not in skipped], self.limits)
+                progress.update(task, total=len(jobs) - len(skipped))
             with ThreadPoolExecutor(self.workers) as pool:
                 futures = [pool.submit(one, job, self.workers > 1) for job in together]
                 try:
@@ -374,6 +417,48 @@ class Scheduler:
                         future.cancel()
                     raise
             progress.update(task, description="done")
+
+    def bare_walls(self, workload: Workload) -> list[float]:
+        """Wall times of the workload's clean unprofiled runs so far."""
+        walls = []
+        for repeat in range(1, 1_000):
+            job = Job(workload, BARE, repeat)
+            process = read_record(job.path(self.raw_dir, ".process.json"))
+            if process is None:
+                break
+            metrics = read_record(job.path(self.raw_dir, ".metrics.json")) or {}
+            if process.get("returncode") == 0 and isinstance(metrics.get("wall_s"), float):
+                walls.append(metrics["wall_s"])
+        return walls
+
+    def bare_median(self, workload: Workload) -> Optional[float]:
+        """The median of those, or None before there is one."""
+        walls = self.bare_walls(workload)
+        return statistics.median(walls) if walls else None
+
+    def fit_repeats(self, first: Job, jobs: Sequence[Job]) -> set[Job]:
+        """After a workload's first unprofiled run: the repeats that do not fit in the budget
+        (left out, and said), and the expected time of what is left, in the terminal."""
+        bare = [j for j in jobs if j.workload == first.workload and j.mode == BARE]
+        walls = self.bare_walls(first.workload)
+        if not walls:
+            return set()
+        made = repeats_within(walls[0], len(bare), self.limits.repeat_budget_s)
+        record = {"asked": len(bare), "made": made, "budget_s": self.limits.repeat_budget_s,
+                  "first_s": walls[0]}
+        path = repeats_path(self.raw_dir, first.workload)
+        path.write_text(json.dumps(record), encoding="utf-8")
+        profiled = [j for j in jobs if j.workload == first.workload and j.mode in PROFILERS]
+        expected = walls[0] * (made - 1 + sum(PROFILERS[j.mode].limit_factor / 2
+                                              for j in profiled))
+        fitted = (f"{made} of the {len(bare)} unprofiled runs are made, to keep near the "
+                  f"{self.limits.repeat_budget_s:g} s budget (--repeat-budget; never fewer "
+                  "than 3 but where one run exceeds it); " if made < len(bare) else "")
+        if fitted or expected >= EXPECTED_WORTH_SAYING_S:
+            self.console.print(f"{first.workload.name}: one unprofiled run took "
+                               f"{walls[0]:.1f} s; {fitted}the rest of its runs should take "
+                               f"about {_duration(expected)}")
+        return {j for j in bare if j.repeat > made}
 
     def one(self, job: Job, parallel: bool, progress: Progress) -> None:
         """Reuse the job from the cache, or run it (and remember it if it ended cleanly)."""
@@ -388,7 +473,8 @@ class Scheduler:
             # The newest copy becomes the entry: deleting old reports keeps the cache warm.
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
             return
-        record = execute(job, self.raw_dir, self.limits, self.stop, parallel)
+        limits = self.limits.for_job(job, self.bare_median(job.workload))
+        record = execute(job, self.raw_dir, limits, self.stop, parallel)
         if self.after is not None and job.mode not in TIMING and not record["interrupted"]:
             self.after(job)
         status, reason, _ = classify(record, read_record(job.path(self.raw_dir, ".metrics.json")))
@@ -397,6 +483,15 @@ class Scheduler:
                                    f"{escape(STATUS_LABELS[status])}: {escape(reason)}[/]")
         elif self.cache and not record["interrupted"]:
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
+
+
+def repeats_path(raw_dir: Path, workload: Workload) -> Path:
+    """Where the scheduler says how many unprofiled repeats a workload got, and why."""
+    return raw_dir / workload.name / "repeats.json"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
 def read_record(path: Path) -> Optional[dict[str, Any]]:
