@@ -250,6 +250,12 @@ def warnings(base: Run, new: Run) -> list[str]:
                          f"{b.packages.get(name, 'absent')}")
     if not base.complete or not new.complete:
         found.append("a run was interrupted: its report is incomplete")
+    for which, run in (("base", base), ("new", new)):
+        for workload in run.workloads:
+            for record in workload.profiled:
+                if record.partial:
+                    found.append(f"{which} {workload.name} · {record.mode} is partial: "
+                                 f"{record.partial_reason}")
     return found
 
 
