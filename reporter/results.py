@@ -347,6 +347,7 @@ class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per 
     process: Optional[ProcessStats] = None
     own_tools: list[OwnTool] = field(default_factory=list)
     partial_reason: str = ""
+    written: list[WrittenFile] = field(default_factory=list)  # files the script wrote
 
     @property
     def unseen_s(self) -> float:
@@ -622,6 +623,15 @@ class RepeatPlan:
 
 
 @dataclass
+class WrittenFile:
+    """A file a run of the script wrote, in its own working folder."""
+
+    path: str  # as the script named it, from its working folder
+    bytes: int
+    file: str  # where it is now, relative to the report folder
+
+
+@dataclass
 class ScriptOutput:
     """What the script printed in one run (its first clean unprofiled one): the start of each
     stream, bounded, with the whole files linked."""
@@ -634,6 +644,7 @@ class ScriptOutput:
     stderr_bytes: int
     stdout_file: str = ""  # relative to the report folder
     stderr_file: str = ""
+    written: list[WrittenFile] = field(default_factory=list)  # by the same run
 
 
 @dataclass

@@ -25,9 +25,9 @@ from reporter.profilers import PROFILERS
 from reporter.results import (BARE, BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats,
                               ChildProcess, Col, DecoratedFunction, DecoratedLine,
                               MemoryInsights, Observation, OwnTool, ProcessStats, RepeatPlan, Run,
-                              RunRecord, ScriptOutput, WorkloadResult)
+                              RunRecord, ScriptOutput, WorkloadResult, WrittenFile)
 from reporter.run import runner
-from reporter.run.runner import Job, load_plan, read_record, repeats_path
+from reporter.run.runner import Job, load_plan, read_record, repeats_path, working_folder
 from reporter.run.status import classify
 
 STDERR_TAIL_BYTES = 4000
@@ -251,8 +251,18 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
         except ArtifactError as exc:
             record.artifact_error = str(exc)
     record.own_tools = own_tools((metrics or {}).get("own_tools"))
+    record.written = written_files((process or {}).get("written"), job, raw, work)
     record.partial, record.partial_reason = partial(record)
     return record
+
+
+def written_files(data: Any, job: Job, raw: Path, work: Path) -> list[WrittenFile]:
+    """The files the run wrote in its working folder, as the runner listed them."""
+    if not isinstance(data, list):
+        return []
+    folder = working_folder(raw, job).relative_to(work).as_posix()
+    return [WrittenFile(str(f["path"]), int(f["bytes"]), f"{folder}/{f['path']}")
+            for f in data if isinstance(f, dict) and "path" in f and "bytes" in f]
 
 
 def own_tools(data: Any) -> list[OwnTool]:
@@ -420,7 +430,7 @@ def script_output(result: WorkloadResult, work: Path) -> Optional[ScriptOutput]:
         streams[kind] = (head(path) if size else "", size, name)
     (out, out_bytes, out_file), (err, err_bytes, err_file) = streams["stdout"], streams["stderr"]
     return ScriptOutput(record.mode, record.repeat, out, out_bytes, err, err_bytes, out_file,
-                        err_file)
+                        err_file, record.written)
 
 
 def head(path: Path, limit: int = OUTPUT_HEAD_BYTES) -> str:

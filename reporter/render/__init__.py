@@ -26,7 +26,7 @@ from reporter.render.process import process_view
 from reporter.render.source import lines_view
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
 from reporter.render.views import (benchmark_view, function_rows, headline, instance_rows,
-                                   instance_size_classes, output_streams, own_tools_note,
+                                   instance_size_classes, output_view, own_tools_note,
                                    own_tools_sentences,
                                    pymalloc_view, ratio_marks,
                                    scenario_rows, scenario_sentences, MEMORY_WORDS)
@@ -134,7 +134,7 @@ def environment() -> jinja2.Environment:
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
                        benchmark_view=benchmark_view, ratio_marks=ratio_marks,
-                       headline=headline, output_streams=output_streams,
+                       headline=headline, output_view=output_view,
                        own_tools_note=own_tools_note, own_tools_sentences=own_tools_sentences,
                        function_rows=function_rows, memory_words=MEMORY_WORDS,
                        instance_rows=instance_rows, instance_size_classes=instance_size_classes,

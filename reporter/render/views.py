@@ -18,7 +18,7 @@ from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_sa
 from reporter.render.format import seconds, short_path, where
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, FlameGraph, Frame,
                               MemoryInsights, ProcessStats, PymallocStats, RunRecord, TimingStats,
-                              WorkloadResult)
+                              WorkloadResult, WrittenFile)
 
 
 @dataclass
@@ -471,13 +471,26 @@ class Stream:
     file: str  # the whole file, relative to the report
 
 
-def output_streams(workload: WorkloadResult) -> list[Stream]:
-    """What the script printed, per stream that has anything, as collect kept it."""
+@dataclass
+class OutputView:
+    """What the script printed and wrote in one run, as its page shows it."""
+
+    mode: str
+    repeat: int
+    streams: list[Stream]  # those with anything in them
+    written: list[WrittenFile]
+
+
+def output_view(workload: WorkloadResult) -> Optional[OutputView]:
+    """The script's output as collect kept it; None where it printed and wrote nothing."""
     output = workload.output
     if output is None:
-        return []
-    found = [Stream("stdout", output.stdout, output.stdout_bytes,
-                    len(output.stdout.encode("utf-8", errors="replace")), output.stdout_file),
-             Stream("stderr", output.stderr, output.stderr_bytes,
-                    len(output.stderr.encode("utf-8", errors="replace")), output.stderr_file)]
-    return [s for s in found if s.size_bytes]
+        return None
+    streams = [Stream("stdout", output.stdout, output.stdout_bytes,
+                      len(output.stdout.encode("utf-8", errors="replace")), output.stdout_file),
+               Stream("stderr", output.stderr, output.stderr_bytes,
+                      len(output.stderr.encode("utf-8", errors="replace")), output.stderr_file)]
+    streams = [s for s in streams if s.size_bytes]
+    if not streams and not output.written:
+        return None
+    return OutputView(output.mode, output.repeat, streams, output.written)

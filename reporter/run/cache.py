@@ -83,6 +83,9 @@ class Cache:
                 os.link(path, destination)  # same file system: no copy at all
             except OSError:
                 shutil.copy2(path, destination)
+        written = source / "files" / entry["stem"]  # what the script wrote, in its folder
+        if written.is_dir():
+            shutil.copytree(written, target / "files" / stem, dirs_exist_ok=True)
         return True
 
 

@@ -60,6 +60,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     sys.argv = [args.script, *args.script_args]
     # As python does: a script's folder first on the path; for -m, the current folder.
     sys.path[0] = os.getcwd() if args.module else os.path.dirname(script)
+    if args.workdir:
+        os.chdir(args.workdir)  # after every path above was made absolute
     exit_code = 0
     limit_memory(args.memory_limit, metrics)
     if probe:
@@ -194,6 +196,8 @@ def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("--module", action="store_true", help="SCRIPT is a module, as for -m")
+    parser.add_argument("--workdir", default="",
+                        help="the folder the script runs in, once this child has started")
     parser.add_argument("script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)

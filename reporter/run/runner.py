@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -221,7 +222,9 @@ def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
 
 
 def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
-    """The child's command line."""
+    """The child's command line. Its files' paths are absolute: a script's child moves into
+    a working folder of its own (`working_folder`) before the script starts."""
+    raw_dir = raw_dir.absolute()
     artifact = str(job.artifact(raw_dir) or "")
     common = ["--metrics", str(job.path(raw_dir, ".metrics.json")),
               "--memory-limit", str(limits.memory),
@@ -234,7 +237,51 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
                 "--budget", str(limits.bench_s),
                 *(["--loops-from", str(first)] if first else []), *common]
     return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
-            "--artifact", artifact, *(["--module"] if job.workload.module else []), *common]
+            "--artifact", artifact, "--workdir", str(working_folder(raw_dir, job)),
+            *(["--module"] if job.workload.module else []), *common]
+
+
+MAX_WRITTEN = 200  # files listed of what one run wrote
+
+
+def working_folder(raw_dir: Path, job: Job) -> Path:
+    """Where one run of a script works: its files are its own, so two runs at once never
+    overwrite each other's results (a subfolder, apart from the job's `stem.*` files). The
+    child starts in the reporter's folder, imports what it needs from there, and moves in."""
+    return raw_dir / job.workload.name / "files" / job.stem
+
+
+def lay_out(folder: Path, home: Path) -> list[Path]:
+    """The run's working folder, with every entry of `home` (where the reporter was started)
+    linked in: the script reads what it would read there, and what it creates lands here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    links = []
+    for entry in home.iterdir():
+        link = folder / entry.name
+        try:
+            link.symlink_to(entry)
+        except OSError:
+            continue
+        links.append(link)
+    return links
+
+
+def written(folder: Path, links: Sequence[Path]) -> list[dict[str, Any]]:
+    """Take the links away again (a report must not hold links into the user's folders, nor
+    zip them); what is left is what the script wrote: path and size, at most MAX_WRITTEN."""
+    for link in links:
+        if link.is_symlink():
+            link.unlink()
+    found = []
+    for top, _, files in os.walk(folder):
+        for name in sorted(files):
+            path = Path(top, name)
+            if not path.is_symlink():
+                found.append({"path": path.relative_to(folder).as_posix(),
+                              "bytes": path.stat().st_size})
+    if not found:
+        shutil.rmtree(folder, ignore_errors=True)
+    return sorted(found, key=lambda f: f["path"])[:MAX_WRITTEN]
 
 
 def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Event] = None,
@@ -247,6 +294,9 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
     work and its GIL is never contended.
     """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
+    own = job.mode not in (BENCH, BENCH_MEMORY)  # a benchmark process runs no script code
+    folder = working_folder(raw_dir, job)
+    links = lay_out(folder, Path.cwd()) if own else []
     started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
@@ -282,6 +332,7 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
                 "parallel": parallel,
                 "rss_samples": [[round(started_at + p[0], 4), p[3]] for p in tree.series],
                 "process": tree.record(getattr(child, "rusage", None)),
+                "written": written(folder, links) if own else [],
             }
             job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record

@@ -149,3 +149,16 @@ def test_the_page_shows_what_the_script_printed(homework):
             (run_dir / output.stdout_file).read_bytes())
         for line in filter(None, map(str.strip, output.stdout.splitlines())):
             assert str(escape(line)) in page, (workload.name, line)  # as Jinja escapes it
+
+
+def test_each_run_writes_into_a_folder_of_its_own(homework):
+    _, run, run_dir = homework
+    workload = next(w for w in run.workloads if w.name == "setprofile_tracer")
+    for record in workload.runs:  # every mode ran it, none overwrote another's file
+        (found,) = record.written
+        assert found.path == "calls.txt" and found.bytes == len((run_dir / found.file).read_bytes())
+    assert [f.path for f in workload.output.written] == ["calls.txt"]
+    page = (run_dir / page_name(workload)).read_text(encoding="utf-8")
+    assert f'href="{workload.output.written[0].file}"' in page
+    links = [p for p in (run_dir / "raw").rglob("*") if p.is_symlink()]
+    assert not links  # the working folders' links into the user's folder are gone
