@@ -56,12 +56,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.mode != DECORATED:
         os.environ[COUNT_ONLY_ENV] = "1"  # the decorator must not cost a timed or profiled run
     prefix = str(args.metrics).removesuffix(".metrics.json")
-    script = os.path.abspath(args.script)
-    sys.argv = [args.script, *args.script_args]
-    # As python does: a script's folder first on the path; for -m, the current folder.
-    sys.path[0] = os.getcwd() if args.module else os.path.dirname(script)
-    if args.workdir:
-        os.chdir(args.workdir)  # after every path above was made absolute
+    script = enter(args)
     exit_code = 0
     limit_memory(args.memory_limit, metrics)
     if probe:
@@ -103,6 +98,18 @@ def main(argv: Optional[list[str]] = None) -> int:
             metrics["memory"] = probe.result()
         _write_metrics(Path(args.metrics), metrics)
     return exit_code
+
+
+def enter(args: argparse.Namespace) -> str:
+    """Set up the script's process as `python script.py` would (its `sys.argv`, its folder
+    first on the path; for -m, the current folder), then move into the run's own working
+    folder; the script's absolute path."""
+    script = os.path.abspath(args.script)
+    sys.argv = [args.script, *args.script_args]
+    sys.path[0] = os.getcwd() if args.module else os.path.dirname(script)
+    if args.workdir:
+        os.chdir(args.workdir)  # after every path above was made absolute
+    return script
 
 
 def record_own_tools(guard: Optional[handoff.Guard], metrics: dict[str, Any]) -> None:

@@ -251,37 +251,43 @@ def working_folder(raw_dir: Path, job: Job) -> Path:
     return raw_dir / job.workload.name / "files" / job.stem
 
 
-def lay_out(folder: Path, home: Path) -> list[Path]:
-    """The run's working folder, with every entry of `home` (where the reporter was started)
-    linked in: the script reads what it would read there, and what it creates lands here."""
-    folder.mkdir(parents=True, exist_ok=True)
-    links = []
-    for entry in home.iterdir():
-        link = folder / entry.name
-        try:
-            link.symlink_to(entry)
-        except OSError:
-            continue
-        links.append(link)
-    return links
+class WorkingFolder:
+    """A run's working folder, with every entry of the reporter's own folder linked in: the
+    script reads what it would read there, and what it creates lands here."""
 
+    def __init__(self, folder: Optional[Path]) -> None:
+        self.folder = folder
+        self.links: list[Path] = []
+        if folder is None:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in Path.cwd().iterdir():
+            link = folder / entry.name
+            try:
+                link.symlink_to(entry)
+            except OSError:
+                continue
+            self.links.append(link)
 
-def written(folder: Path, links: Sequence[Path]) -> list[dict[str, Any]]:
-    """Take the links away again (a report must not hold links into the user's folders, nor
-    zip them); what is left is what the script wrote: path and size, at most MAX_WRITTEN."""
-    for link in links:
-        if link.is_symlink():
-            link.unlink()
-    found = []
-    for top, _, files in os.walk(folder):
-        for name in sorted(files):
-            path = Path(top, name)
-            if not path.is_symlink():
-                found.append({"path": path.relative_to(folder).as_posix(),
-                              "bytes": path.stat().st_size})
-    if not found:
-        shutil.rmtree(folder, ignore_errors=True)
-    return sorted(found, key=lambda f: f["path"])[:MAX_WRITTEN]
+    def written(self) -> list[dict[str, Any]]:
+        """Take the links away again (a report must not hold links into the user's folders,
+        nor zip them); what is left is what the script wrote: path and size, at most
+        MAX_WRITTEN."""
+        if self.folder is None:
+            return []
+        for link in self.links:
+            if link.is_symlink():
+                link.unlink()
+        found = []
+        for top, _, files in os.walk(self.folder):
+            for name in files:
+                path = Path(top, name)
+                if not path.is_symlink():
+                    found.append({"path": path.relative_to(self.folder).as_posix(),
+                                  "bytes": path.stat().st_size})
+        if not found:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        return sorted(found, key=lambda f: f["path"])[:MAX_WRITTEN]
 
 
 def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Event] = None,
@@ -294,19 +300,13 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
     work and its GIL is never contended.
     """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
-    own = job.mode not in (BENCH, BENCH_MEMORY)  # a benchmark process runs no script code
-    folder = working_folder(raw_dir, job)
-    links = lay_out(folder, Path.cwd()) if own else []
+    # A benchmark process runs none of the script's own code: no working folder.
+    folder = WorkingFolder(working_folder(raw_dir, job)
+                           if job.mode not in (BENCH, BENCH_MEMORY) else None)
     started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
-        stdin = _input(job.workload)
-        child = subprocess.Popen(  # pylint: disable=consider-using-with
-            command(job, raw_dir, limits), stdin=stdin or subprocess.DEVNULL, stdout=out,
-            stderr=err, start_new_session=True,
-        )
-        if stdin:
-            stdin.close()  # the child has its own copy
+        child = _launch(command(job, raw_dir, limits), job.workload, out, err)
         tree = TreeWatch(child.pid, started_at)
         interrupted = timed_out = False
         try:
@@ -332,10 +332,21 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
                 "parallel": parallel,
                 "rss_samples": [[round(started_at + p[0], 4), p[3]] for p in tree.series],
                 "process": tree.record(getattr(child, "rusage", None)),
-                "written": written(folder, links) if own else [],
+                "written": folder.written(),
             }
             job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
     return record
+
+
+def _launch(line: list[str], workload: Workload, out: BinaryIO,
+            err: BinaryIO) -> subprocess.Popen[bytes]:
+    """Start the child in a session of its own, its input the workload's `--stdin` file."""
+    stdin = _input(workload)
+    child = subprocess.Popen(  # pylint: disable=consider-using-with
+        line, stdin=stdin or subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+    if stdin:
+        stdin.close()  # the child has its own copy
+    return child
 
 
 def _input(workload: Workload) -> Optional[BinaryIO]:
