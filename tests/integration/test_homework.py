@@ -6,6 +6,7 @@ they measured, and what ours could not see is said, never hidden."""
 from __future__ import annotations
 
 import pstats
+import re
 import sys
 
 import pytest
@@ -127,6 +128,10 @@ def test_who_displaces_whom(homework):
             assert record.partial == bool(displaced - recovered), (workload.name, record.mode)
 
 
+# pstats' headline: "N function calls (M primitive calls) in S seconds".
+TOTAL = r"function calls (?:\(\d+ primitive calls\) )?in ([\d.]+) seconds"
+
+
 def _tools(record: results.RunRecord) -> set[str]:
     return {t.tool for t in record.own_tools}
 
@@ -162,3 +167,17 @@ def test_each_run_writes_into_a_folder_of_its_own(homework):
     assert f'href="{workload.output.written[0].file}"' in page
     links = [p for p in (run_dir / "raw").rglob("*") if p.is_symlink()]
     assert not links  # the working folders' links into the user's folder are gone
+
+
+def test_the_time_the_scripts_cprofile_ran_agrees_with_what_it_measured(homework):
+    """The guard's figure against the script's own cProfile's reading of the same windows:
+    the totals its tables printed ("N function calls in S seconds")."""
+    _, run, run_dir = homework
+    workload = next(w for w in run.workloads if w.name == "closure_decorator")
+    for record in workload.profiled:
+        printed = (run_dir / record.artifacts["stdout"]).read_text(encoding="utf-8")
+        measured = sum(float(s) for s in re.findall(TOTAL, printed))
+        (tool,) = [t for t in record.own_tools if t.tool == "cProfile"]
+        assert tool.windows == 2
+        assert 0.7 * tool.active_s <= measured <= 1.02 * tool.active_s, (record.mode, measured,
+                                                                         tool.active_s)
