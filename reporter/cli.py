@@ -30,11 +30,13 @@ from reporter.analysis import compare as comparison
 from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
 from reporter.profilers import PROFILERS
+from reporter.profilers.base import resolve
 from reporter.analysis.lines import hottest, line_rows
 from reporter.render.text import benchmark_table, lines_table, summary_table
 from reporter.render.views import summary_record
 from reporter.run import runner, store
 from reporter.run.cache import Cache
+from reporter.vocabulary import Status
 
 
 class RunCommand:
@@ -55,7 +57,8 @@ class RunCommand:
                             help="folder that receives the report folders (default: reports/)")
         parser.add_argument("--profilers", default=",".join(PROFILERS),
                             type=_profiler_list,
-                            help=f"comma-separated, any of {','.join(PROFILERS)} (default: all)")
+                            help=f"comma-separated, any of {','.join(PROFILERS)}, or a "
+                                 "profiler of your own as package.module:Class (default: ours)")
         parser.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
                             help="seconds before one child is stopped (default: 300 for "
                                  "unprofiled runs; a profiled run gets a few times the "
@@ -173,7 +176,7 @@ class CollectCommand:
         if not (args.run_dir / "raw" / "plan.json").is_file():
             raise ReporterError(f"{args.run_dir}: no raw/plan.json, not a report folder")
         run = collect.collect(args.run_dir, args.run_dir.resolve().name)
-        run.complete = not any(r.status == "not-run" for w in run.workloads for r in w.runs)
+        run.complete = not any(r.status == Status.NOT_RUN for w in run.workloads for r in w.runs)
         results.save(run, args.run_dir / "results.json")
         render.render(run, args.run_dir)
         for workload in run.workloads:
@@ -272,7 +275,7 @@ class BenchCommand:
             runner.run_jobs(jobs, work / "raw", limits)
             (result,) = collect.collect(work, "bench").workloads
         for record in result.failed:
-            print(f"{record.mode} #{record.repeat}: {record.reason}", file=sys.stderr)
+            print(f"{record.name} #{record.repeat}: {record.reason}", file=sys.stderr)
         if result.benchmark:
             print(benchmark_table(result.benchmark))
         return 1 if result.failed or not result.benchmark else 0
@@ -369,12 +372,11 @@ COMMANDS = (RunCommand(), RenderCommand(), CollectCommand(), ShareCommand(), Com
 
 
 def _profiler_list(text: str) -> list[str]:
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in PROFILERS]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown profiler {', '.join(unknown)} (choose from {', '.join(PROFILERS)})")
-    return names
+    """Profiler names, ours or a plug-in's (`package.module:Class`), each loaded once here."""
+    try:
+        return [resolve(n.strip()).name for n in text.split(",") if n.strip()]
+    except ReporterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _size(text: str) -> int:

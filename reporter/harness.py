@@ -26,6 +26,10 @@ _HARNESS_PATHS = (
     *DECORATOR_FILES,
 )
 
+# Set in the environment of every run but the decorated one: the decorator counts calls and
+# profiles none, so that it cannot slow a timed or profiled run.
+COUNT_ONLY_ENV = "REPORTER_DECORATOR_COUNT_ONLY"
+
 # What the decorator's own frames cost, shown apart from its callers' own time (a frame in
 # pyinstrument's tree, a row in cProfile's table) once its frames are spliced out.
 DECORATOR_OWN = "[profile_deco's own work]"

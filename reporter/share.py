@@ -14,6 +14,7 @@ speedscope export already carry what can be drawn.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import marshal
 import os
@@ -91,6 +92,8 @@ def _in_project(redacted_path: str) -> bool:
 
 
 def _map(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, enum.Enum):  # a word of ours (a mode, a status), not a text
+        return value
     if isinstance(value, str):
         return redact(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from reporter.vocabulary import Mode, Status
 from reporter.results import (CProfileSummary, Environment, FlameGraph, Frame, FunctionStat,
                               PyinstrumentSummary, Run, RunRecord, WorkloadResult)
 
@@ -25,8 +26,8 @@ def big_tree(nodes: int, seed: int = 1) -> Frame:
 
 def run_with_graph(graph: FlameGraph, workload: str = "big") -> Run:
     """A run of one workload whose only profile is the given CPU graph."""
-    record = RunRecord("pyinstrument", 0, "ok", "", 0, 1.0, 1.0, "",
-                       pyinstrument=PyinstrumentSummary(1.0, 1, 0.001, [graph]))
+    record = RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 1.0, 1.0, "", profiler="pyinstrument",
+                       profile=PyinstrumentSummary(1.0, 1, 0.001, [graph]))
     env = Environment("3", "CPython 3", "Linux", "python", "now", {})
     return Run("synthetic", env, [WorkloadResult(workload, f"{workload}.py", [], [record])])
 
@@ -41,6 +42,7 @@ def run_with_functions(count: int, seed: int = 1) -> Run:
     rows.sort(key=lambda r: -r.cumulative_s)
     summary = CProfileSummary(sum(r.calls for r in rows), sum(r.calls for r in rows),
                               rows[0].cumulative_s, rows)
-    record = RunRecord("cprofile", 0, "ok", "", 0, 1.0, 1.0, "", cprofile=summary)
+    record = RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 1.0, 1.0, "", profiler="cprofile",
+                       profile=summary)
     env = Environment("3", "CPython 3", "Linux", "python", "now", {})
     return Run("synthetic", env, [WorkloadResult("functions", "functions.py", [], [record])])

@@ -20,6 +20,8 @@ from typing import Optional
 from reporter.analysis import lines as line_analysis
 from reporter.analysis.lines import LineRow
 from reporter.analysis.verdict import FASTER, SLOWER, compare_samples
+from reporter.profilers import PROFILERS
+from reporter.vocabulary import VerdictWord
 from reporter.results import (CaseTiming, FlameGraph, Frame, FunctionStat, Run, TimingStats,
                               WorkloadResult)
 
@@ -27,7 +29,7 @@ EXACT_LIMIT = 400  # n1 * n2 up to this: exact distribution of U
 
 
 @dataclass
-class Verdict:
+class Difference:
     """The outcome of comparing two samples."""
 
     label: str  # faster, slower, the same, undecided; or added, removed
@@ -51,7 +53,7 @@ class TimingChange:
     operation: str
     base: Optional[TimingStats]
     new: Optional[TimingStats]
-    verdict: Verdict
+    verdict: Difference
 
 
 @dataclass
@@ -204,14 +206,14 @@ def _u_counts(n1: int, n2: int) -> tuple[int, ...]:
     return counts(n1, n2)
 
 
-def verdict(base: Sequence[float], new: Sequence[float]) -> Verdict:
+def verdict(base: Sequence[float], new: Sequence[float]) -> Difference:
     """The shared verdict on two runs' samples, with the change of the median and p."""
     if not base or not new:
-        return Verdict("added" if new else "removed")
+        return Difference(VerdictWord.ADDED if new else VerdictWord.REMOVED)
     change = statistics.median(new) / statistics.median(base) - 1 if statistics.median(base) \
         else 0.0
     shared = compare_samples(base, new)
-    return Verdict(shared.word, change, mann_whitney(base, new), shared.low, shared.high)
+    return Difference(shared.word, change, mann_whitney(base, new), shared.low, shared.high)
 
 
 def compare(base: Run, new: Run) -> Comparison:
@@ -254,7 +256,7 @@ def warnings(base: Run, new: Run) -> list[str]:
         for workload in run.workloads:
             for record in workload.profiled:
                 if record.partial:
-                    found.append(f"{which} {workload.name} · {record.mode} is partial: "
+                    found.append(f"{which} {workload.name} · {record.name} is partial: "
                                  f"{record.partial_reason}")
     return found
 
@@ -292,7 +294,6 @@ def _key(function: str, file: str) -> tuple[str, str]:
 def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[FunctionChange]:
     """The functions whose own or cumulative time changed most, from both cProfile tables."""
     before, after = _function_rows(base), _function_rows(new)
-    before = _renamed(before, after)
     changes = [FunctionChange(k[0], (after.get(k) or before[k]).file,
                               (after.get(k) or before[k]).line, before.get(k), after.get(k))
                for k in {**before, **after}]
@@ -300,28 +301,13 @@ def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[
     return changes[:top]
 
 
-def _renamed(before: dict[tuple[str, str], FunctionStat],
-             after: dict[tuple[str, str], FunctionStat]) -> dict[tuple[str, str], FunctionStat]:
-    """`before` keyed like `after` where a report made before qualified names (`__init__`)
-    meets one made after (`Plain.__init__`): matched by the last part of the name and the
-    file, where that is unambiguous."""
-    short: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for key in after:
-        short.setdefault((key[0].rsplit(".", 1)[-1], key[1]), []).append(key)
-    renamed = {}
-    for key, row in before.items():
-        candidates = short.get((key[0].rsplit(".", 1)[-1], key[1]), [])
-        if key not in after and "." not in key[0] and len(candidates) == 1:
-            key = candidates[0]
-        renamed[key] = row
-    return renamed
-
-
 def _function_rows(workload: WorkloadResult) -> dict[tuple[str, str], FunctionStat]:
-    record = next((r for r in workload.runs if r.cprofile), None)
-    rows = [*record.cprofile.by_cumulative, *record.cprofile.by_own] if record and \
-        record.cprofile else []
-    return {_key(r.function, r.file): r for r in rows}
+    """The first profile's per-function rows that has any (cProfile's table, for ours)."""
+    for record in workload.profiled:
+        rows = PROFILERS[record.profiler].functions(record.profile) if record.profile else []
+        if rows:
+            return {_key(r.function, r.file): r for r in rows}
+    return {}
 
 
 def line_changes(base: WorkloadResult, new: WorkloadResult, top: int = 12,
@@ -345,14 +331,13 @@ def line_changes(base: WorkloadResult, new: WorkloadResult, top: int = 12,
 def measures(base: WorkloadResult, new: WorkloadResult, name: str) -> list[MeasureChange]:
     """Memory and gc figures both runs measured."""
     found = []
-    memories = [next((r.memray for r in w.runs if r.memray), None) for w in (base, new)]
-    if memories[0] and memories[1]:
-        b, n = memories[0], memories[1]
-        for label, attr, unit in [("peak memory", "peak_bytes", "bytes"),
-                                  ("allocations live at the peak", "peak_allocations", "count"),
-                                  ("still allocated at exit", "leaked_bytes", "bytes"),
-                                  ("allocations left at exit", "leaked_allocations", "count")]:
-            found.append(MeasureChange(name, label, unit, getattr(b, attr), getattr(n, attr)))
+    for profiler in PROFILERS:  # the figures each profiler names, where both runs have them
+        sides = [w.profiled_by(profiler) for w in (base, new)]
+        if sides[0] and sides[0].profile and sides[1] and sides[1].profile:
+            before_measures = PROFILERS[profiler].measures(sides[0].profile)
+            after_measures = {m.label: m for m in PROFILERS[profiler].measures(sides[1].profile)}
+            found += [MeasureChange(name, m.label, m.unit, m.value, after_measures[m.label].value)
+                      for m in before_measures if m.label in after_measures]
     before, after = base.insights, new.insights
     if before and after:
         b, n = before, after
@@ -375,9 +360,13 @@ def measures(base: WorkloadResult, new: WorkloadResult, name: str) -> list[Measu
 
 
 def diff_graphs(base: WorkloadResult, new: WorkloadResult, name: str) -> list[DiffGraph]:
-    """CPU (pyinstrument) and memory (memray peak) trees of the new run against the base."""
+    """The trees each profiler names (pyinstrument's CPU, memray's peak) of the new run
+    against the base."""
     found = []
-    for mode, graph_name in (("pyinstrument", "cpu"), ("memray", "memory-peak")):
+    for mode in PROFILERS:
+        graph_name = PROFILERS[mode].diff_graph
+        if not graph_name:
+            continue
         graphs = [_graph(w, graph_name) for w in (base, new)]
         if all(graphs):
             deltas, gone = diff(graphs[0].tree, graphs[1].tree)  # type: ignore[union-attr]

@@ -93,8 +93,8 @@ def margin(share: float, samples: int) -> float:
 def captures(result: WorkloadResult) -> tuple[Optional[LineTimeSummary],
                                               Optional[MemraySummary]]:
     """The clean line sampler run's table and the clean memray run's summary, if any."""
-    timed = next((r.lines for r in result.runs if r.lines is not None and r.ok), None)
-    memory = next((r.memray for r in result.runs if r.memray is not None and r.ok), None)
+    timed = next((t for r in result.runs if r.ok and (t := r.profile_as(LineTimeSummary))), None)
+    memory = next((m for r in result.runs if r.ok and (m := r.profile_as(MemraySummary))), None)
     return timed, memory
 
 

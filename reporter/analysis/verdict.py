@@ -20,11 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-FASTER = "faster"
-SLOWER = "slower"
-SAME = "the same"
-UNDECIDED = "undecided"
-UNSUPPORTED = "not supported"
+from reporter.vocabulary import VerdictWord
+
+FASTER = VerdictWord.FASTER
+SLOWER = VerdictWord.SLOWER
+SAME = VerdictWord.SAME
+UNDECIDED = VerdictWord.UNDECIDED
+UNSUPPORTED = VerdictWord.UNSUPPORTED
 WORDS = (FASTER, SLOWER, SAME, UNDECIDED, UNSUPPORTED)
 
 BAND = 0.02

@@ -22,13 +22,15 @@ from reporter.analysis import bench, gcstats, pymalloc, series
 from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
-from reporter.results import (BARE, BENCH, BENCH_MEMORY, Benchmark, CallMemoryStats,
+from reporter.profilers.base import specs
+from reporter.results import (Benchmark, CallMemoryStats, LineTimeSummary, MemraySummary,
                               ChildProcess, Col, DecoratedFunction, DecoratedLine,
                               MemoryInsights, Observation, OwnTool, ProcessStats, RepeatPlan, Run,
                               RunRecord, ScriptOutput, WorkloadResult, WrittenFile)
 from reporter.run import runner
 from reporter.run.runner import Job, load_plan, read_record, repeats_path, working_folder
 from reporter.run.status import classify
+from reporter.vocabulary import Mode
 
 STDERR_TAIL_BYTES = 4000
 OUTPUT_HEAD_BYTES = 32 * 1024  # of what the script printed, kept for its page
@@ -52,10 +54,10 @@ class Summaries:
 
     def __call__(self, job: Job) -> None:
         """Read the job's capture, if it has one, into its profiler's summary."""
-        profiler = PROFILERS.get(job.mode)
         artifact = job.artifact(self.raw)
-        if profiler is None or artifact is None or not artifact.is_file():
+        if not job.profiler or artifact is None or not artifact.is_file():
             return
+        profiler = PROFILERS[job.profiler]
         started = time.perf_counter()
         try:
             found: Any = profiler.summarize(artifact)
@@ -92,20 +94,22 @@ def collect(work: Path, run_id: str, complete: bool = True,
         result.sources = read_sources(files_with_lines(result))
         result.output = script_output(result, work)
         result.repeats = repeat_plan(repeats_path(raw, jobs_workload(jobs, result.name)))
-        benched = [j for j in jobs if j.workload.name == result.name
-                   and j.mode in (BENCH, BENCH_MEMORY)]
+        benched = [j for j in jobs if j.workload.name == result.name and j.mode.benchmark]
         if benched:
             result.benchmark = collect_benchmark(benched, raw, result)
+    used = {j.profiler for j in jobs if j.profiler}
     return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
-               complete=complete)
+               complete=complete,
+               profilers={n: spec for n, spec in specs().items() if n in used})
 
 
 def files_with_lines(result: WorkloadResult) -> list[str]:
     """The script's own files that some per-line figure points into, the script first."""
     files = [result.script]
     for record in result.runs:
-        files += [t.file for t in record.lines.lines] if record.lines else []
-        files += [m.file for m in record.memray.lines] if record.memray else []
+        timed, memory = record.profile_as(LineTimeSummary), record.profile_as(MemraySummary)
+        files += [t.file for t in timed.lines] if timed else []
+        files += [m.file for m in memory.lines] if memory else []
         files += [d.file for d in record.decorated if d.lines]
     return list(dict.fromkeys(os.path.abspath(f) if f == result.script else f for f in files))
 
@@ -157,7 +161,7 @@ def collect_benchmark(jobs: Sequence[Job], raw: Path,
         data = read_record(artifact) if record.ok and artifact else None
         if record.ok and data is None:
             record.artifact_error = f"{job.stem}: the benchmark wrote no readable results"
-        elif job.mode == BENCH and data is not None:
+        elif job.mode == Mode.BENCH and data is not None:
             timings.append(data)
         elif data is not None:
             memory = data
@@ -199,7 +203,8 @@ def _earlier_record(out: Path, reused: dict[str, Any], job: Job) -> Optional[Run
         earlier = _load_results(out / str(reused["run_id"]) / "results.json")
         workload = next(w for w in earlier.workloads if w.name == reused["workload"])
         return next(r for r in workload.runs
-                    if (r.mode, r.repeat, r.label) == (job.mode, job.repeat, job.label))
+                    if (r.mode, r.profiler, r.repeat, r.label)
+                    == (job.mode, job.profiler, job.repeat, job.label))
     except (ReporterError, KeyError, StopIteration):
         return None
 
@@ -216,6 +221,7 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
     status, reason, exit_code = classify(process, metrics)
     record = RunRecord(
         mode=job.mode,
+        profiler=job.profiler,
         repeat=job.repeat,
         status=status,
         reason=reason,
@@ -239,15 +245,14 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
                                 for d in metrics["decorated"]]
     except ArtifactError as exc:
         record.artifact_error = f"{job.stem}: {exc}"
-    profiler = PROFILERS.get(job.mode)
-    if profiler is not None and process is not None:  # a profiler ran: summarise its capture
+    if job.profiler and process is not None:  # a profiler ran: summarise its capture
         artifact = job.artifact(raw)
         try:
             if artifact is None or not artifact.is_file():
                 raise ArtifactError(f"{job.stem}: the profiler wrote no capture")
             found = summaries.take(job) if summaries else None
-            setattr(record, profiler.name,
-                    found if found is not None else profiler.summarize(artifact))
+            record.profile = (found if found is not None
+                              else PROFILERS[job.profiler].summarize(artifact))
         except ArtifactError as exc:
             record.artifact_error = str(exc)
     record.own_tools = own_tools((metrics or {}).get("own_tools"))
@@ -281,15 +286,14 @@ UNSEEN_FLOOR_S = 0.001
 
 def partial(record: RunRecord) -> tuple[bool, str]:
     """Whether the run's capture missed part of the script, and what it missed."""
-    if record.summary is None:
+    if record.profile is None:
         return False, ""
     if not record.ok:
         return True, "what it saved before it stopped"
     unseen = record.unseen_s
     if unseen > UNSEEN_FLOOR_S:
         tools = ", ".join(sorted({t.name for t in record.own_tools if t.unseen_s}))
-        missed = ("stacks missing for what it allocated in" if record.mode == "memray"
-                  else "not seen for")
+        missed = PROFILERS[record.profiler].unseen_words
         return True, f"{missed} {unseen:.3g} s, while the script's own {tools} held its hook"
     return False, ""
 
@@ -418,7 +422,7 @@ def repeat_plan(path: Path) -> Optional[RepeatPlan]:
 def script_output(result: WorkloadResult, work: Path) -> Optional[ScriptOutput]:
     """What the script printed in its first clean unprofiled run (else its first run): the
     homework's own tables and timings, which the student hands in."""
-    bare = [r for r in result.runs if r.mode == BARE]
+    bare = [r for r in result.runs if r.mode == Mode.BARE]
     record = next((r for r in bare if r.ok), None) or next(iter(bare or result.runs), None)
     if record is None:
         return None

@@ -1,41 +1,93 @@
-"""The interface every profiler module implements, and the registry they join.
+"""The interface every profiler implements, and the registry they join.
 
 A profiler has two halves that never meet in one process: `capture` runs inside the child around
 the script and writes one artifact; `summarize` runs in the collector and turns that artifact into
-a plain summary for the results model.
+its `summary` dataclass, which the run record holds as `profile`. Its section of the page is its
+`template`, a file beside its module. `docs/architecture.md` has the checklist for a new one.
+
+A profiler is named by its registered name (ours: cprofile, pyinstrument, memray, lines), by an
+installed entry point of the group `reporter.profilers`, or as `package.module:Class` (a class
+or an instance), which the child processes and a later `reporter render` import again.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Iterator, Mapping
+import inspect
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from reporter.errors import ReporterError
 from reporter.harness import is_harness, runs_the_script
+from reporter.results.schema import FunctionStat
 
-__all__ = ["PROFILERS", "Profiler", "is_harness", "register", "runs_the_script"]
+__all__ = ["PROFILERS", "BaseProfiler", "Measure", "Profiler", "is_harness", "register", "resolve",
+           "runs_the_script", "spec_of", "template_path"]
+
+ENTRY_POINTS = "reporter.profilers"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure of a summary that `reporter compare` compares: its label, its unit ("bytes",
+    "count", "seconds") and its value."""
+
+    label: str
+    unit: str
+    value: float
 
 
 class Profiler(Protocol):
-    """What the runner and the collector need of a profiler."""
+    """What the runner, the collector, the pages and `compare` need of a profiler."""
 
     name: ClassVar[str]
-    suffix: ClassVar[str]
+    suffix: ClassVar[str]  # of its artifact's file name
     # A profiled run's time limit, without --timeout, is this many unprofiled medians (at
     # least a minute): about twice the largest slowdown measured for this profiler.
     limit_factor: ClassVar[float]
+    summary: ClassVar[type]  # the dataclass `summarize` returns
+    scope: ClassVar[str]  # what it sees of a run, said on its section: "the main thread..."
+    template: ClassVar[str]  # its section's Jinja template, a file beside its module
+    # How its section says what it missed while the script's own profiler held its hook.
+    unseen_words: ClassVar[str]
+    diff_graph: ClassVar[str]  # the graph kind `compare` draws against the base ("": none)
 
     def capture(self, artifact: Path) -> AbstractContextManager[None]:
         """Profile the code run inside the block and save the result to `artifact`, always."""
 
     def summarize(self, artifact: Path) -> Any:
-        """Read `artifact` once into this profiler's summary; ArtifactError if it is unreadable."""
+        """Read `artifact` once into its `summary`; ArtifactError if it is unreadable."""
+
+    def measures(self, summary: Any) -> Sequence[Measure]:
+        """The summary's figures that `compare` compares between two runs."""
+
+    def functions(self, summary: Any) -> Sequence[FunctionStat]:
+        """The summary's per-function rows that `compare` matches between two runs."""
 
 
-# Each profiler's module, in report order. Modules are imported on first use, so that a child
-# loads only the profiler of its own mode, and a bare timing run none at all.
+class BaseProfiler:
+    """The defaults of a profiler, for a new one to start from: compared by nothing."""
+
+    unseen_words: ClassVar[str] = "not seen for"
+    diff_graph: ClassVar[str] = ""
+
+    def measures(self, summary: Any) -> Sequence[Measure]:  # pylint: disable=unused-argument
+        """None: a profiler says which of its figures `compare` compares."""
+        return []
+
+    def functions(self, summary: Any) -> Sequence[FunctionStat]:  # pylint: disable=unused-argument
+        """None: a profiler with a function table gives its rows."""
+        return []
+
+
+# Our profilers' modules, in report order. Modules are imported on first use, so that a child
+# loads only the profiler of its own run, and a bare timing run none at all.
 MODULES = {
     "cprofile": "reporter.profilers.cprofile",
     "pyinstrument": "reporter.profilers.pyinstrument",
@@ -43,36 +95,86 @@ MODULES = {
     "lines": "reporter.profilers.lines",
 }
 _REGISTERED: dict[str, Profiler] = {}
+_SPECS: dict[str, str] = {}  # name -> how a fresh process finds it ("module:attr")
 
 
 class _Registry(Mapping[str, Profiler]):
-    """Name -> profiler; iterating lists the names without importing any profiler."""
+    """Name -> profiler. Iterating lists ours and the ones loaded since, importing none."""
 
     def __getitem__(self, name: str) -> Profiler:
         if name not in _REGISTERED:
-            if name not in MODULES:
-                raise KeyError(name)
-            importlib.import_module(MODULES[name])
+            if name in MODULES:
+                importlib.import_module(MODULES[name])
+            elif name in _entry_points():
+                resolve(_entry_points()[name])
+        if name not in _REGISTERED:
+            raise KeyError(name)
         return _REGISTERED[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(MODULES)
+        return iter([*MODULES, *(n for n in _REGISTERED if n not in MODULES)])
 
     def __len__(self) -> int:
-        return len(MODULES)
+        return len(list(iter(self)))
 
     def __contains__(self, name: object) -> bool:
-        return name in MODULES
+        return name in MODULES or name in _REGISTERED or name in _entry_points()
 
 
 PROFILERS: Mapping[str, Profiler] = _Registry()
 
 
-def register(profiler: Profiler) -> Profiler:
-    """Add a profiler to the registry; a second profiler of the same name is a bug."""
-    if profiler.name in _REGISTERED:
+def register(profiler: Profiler, spec: str = "") -> Profiler:
+    """Add a profiler to the registry; a second, different profiler of one name is a bug."""
+    known = _REGISTERED.get(profiler.name)
+    if known is not None and type(known) is not type(profiler):
         raise ValueError(f"profiler {profiler.name!r} is registered twice")
-    if profiler.name not in MODULES:
-        raise ValueError(f"profiler {profiler.name!r} has no entry in MODULES")
-    _REGISTERED[profiler.name] = profiler
-    return profiler
+    _REGISTERED.setdefault(profiler.name, profiler)
+    if spec:
+        _SPECS[profiler.name] = spec
+    return _REGISTERED[profiler.name]
+
+
+def resolve(spec: str) -> Profiler:
+    """The profiler a name or a `package.module:Class` spec names, imported and registered;
+    ReporterError in one line if there is none."""
+    if ":" not in spec:
+        try:
+            return PROFILERS[spec]
+        except KeyError:
+            raise ReporterError(f"unknown profiler {spec} (choose from "
+                                f"{', '.join(PROFILERS)}, or name one as module:Class)") from None
+    module_name, _, attr = spec.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ReporterError(f"cannot load profiler {spec!r}: {exc}") from exc
+    profiler = found() if inspect.isclass(found) else found
+    missing = [a for a in ("name", "suffix", "summary", "capture", "summarize")
+               if not hasattr(profiler, a)]
+    if missing:
+        raise ReporterError(f"{spec!r} is not a profiler: it has no {', '.join(missing)}")
+    return register(profiler, spec)
+
+
+def spec_of(name: str) -> str:
+    """How a fresh process finds the profiler of that name: its name for ours and installed
+    entry points, its `module:attr` for one loaded by spec."""
+    return _SPECS.get(name, name)
+
+
+def specs() -> dict[str, str]:
+    """The profilers loaded by spec, name -> spec: what `results.json` records so that a later
+    `reporter render` finds them."""
+    return dict(_SPECS)
+
+
+def template_path(profiler: Profiler) -> Path:
+    """Where the profiler's section template is: beside the module that defines it."""
+    module = sys.modules[type(profiler).__module__]
+    return Path(str(module.__file__)).parent / profiler.template
+
+
+@functools.lru_cache(maxsize=1)
+def _entry_points() -> dict[str, str]:
+    return {e.name: e.value for e in metadata.entry_points(group=ENTRY_POINTS)}

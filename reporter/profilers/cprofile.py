@@ -18,21 +18,26 @@ from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import (DECORATOR_OWN, PstatsKey, harness_keys, is_decorator,
                               runs_the_script)
-from reporter.profilers.base import register
+from reporter.profilers.base import BaseProfiler, register
 from reporter.profilers.pieces import Pieces
 from reporter.run import handoff
 from reporter.results import CProfileSummary, FlameGraph, Frame, FunctionStat
+from reporter.vocabulary import GraphKind
 
 PstatsValue = tuple[int, int, float, float, dict[PstatsKey, Any]]
 MAX_TREE_FRAMES = 50_000
 
 
-class CProfileProfiler:
+class CProfileProfiler(BaseProfiler):
     """Deterministic profiling with the standard library's cProfile."""
 
     name: ClassVar[str] = "cprofile"
     suffix: ClassVar[str] = ".prof"
     limit_factor: ClassVar[float] = 4.0  # the homework scripts here: up to 1.7x
+    summary: ClassVar[type] = CProfileSummary
+    scope: ClassVar[str] = ("the main thread of the main process (before 3.12; since 3.12 "
+                            "every thread of it, all in one profile)")
+    template: ClassVar[str] = "cprofile.html.j2"
 
     @contextmanager
     def capture(self, artifact: Path) -> Iterator[None]:
@@ -53,6 +58,10 @@ class CProfileProfiler:
             with open(artifact, "wb") as out:
                 marshal.dump(pieces.stats(functools.partial(
                     pstats_of, functions=live_function_names())), out)
+
+    def functions(self, summary: CProfileSummary) -> list[FunctionStat]:
+        """Every function of the table."""
+        return summary.functions
 
     def summarize(self, artifact: Path) -> CProfileSummary:
         """Read the `.prof` with pstats and rank the script's functions."""
@@ -140,7 +149,7 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue]) -> CProfileSummary:
         total_s=total,
         functions=sorted(rows, key=lambda r: (-r.cumulative_s, -r.own_s)),
         graphs=[FlameGraph(
-            name="cpu-cprofile", title="CPU time, rebuilt from cProfile's call edges",
+            name=GraphKind.CPU_CPROFILE, title="CPU time, rebuilt from cProfile's call edges",
             unit="seconds", tree=tree, approximate=True,
             note="Approximate: cProfile keeps caller→callee totals, not stacks. Where a function "
                  "has several callers, its callees' time is shared out in proportion to each "

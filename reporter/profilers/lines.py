@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Optional
 from reporter.analysis import names
 from reporter.errors import ArtifactError
 from reporter.harness import is_users
-from reporter.profilers.base import register
+from reporter.profilers.base import BaseProfiler, register
 from reporter.results import LineTime, LineTimeSummary
 from reporter.run import handoff
 
@@ -216,12 +216,15 @@ def _line_at(code: CodeType, offset: int) -> int:
     return found
 
 
-class LineSampler:
+class LineSampler(BaseProfiler):
     """CPU time per line of the script's own files, main thread, sampled by SIGPROF."""
 
     name: ClassVar[str] = "lines"
     suffix: ClassVar[str] = ".lines.json"
     limit_factor: ClassVar[float] = 5.0  # the homework scripts here: up to 2.5x
+    summary: ClassVar[type] = LineTimeSummary
+    scope: ClassVar[str] = "the main thread of the main process, its CPU time only"
+    template: ClassVar[str] = "lines.html.j2"
     interval_s: ClassVar[float] = 0.001
 
     @contextmanager

@@ -22,8 +22,9 @@ import memray
 from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
 from reporter.harness import is_decorator, is_users
-from reporter.profilers.base import is_harness, register, runs_the_script
+from reporter.profilers.base import BaseProfiler, Measure, is_harness, register, runs_the_script
 from reporter.run import handoff
+from reporter.vocabulary import GraphKind
 from reporter.results import (AllocationSite, CodeLocation, FlameGraph, LineMemory, MemoryPoint,
                               MemraySummary, SizeBin)
 
@@ -56,12 +57,17 @@ class Allocations:
         return user_stack(self.stack)
 
 
-class MemrayProfiler:
+class MemrayProfiler(BaseProfiler):
     """Allocation tracking with memray, Python allocators traced so single objects are seen."""
 
     name: ClassVar[str] = "memray"
     suffix: ClassVar[str] = ".memray.bin"
     limit_factor: ClassVar[float] = 15.0  # the homework scripts here: up to 6.5x
+    summary: ClassVar[type] = MemraySummary
+    scope: ClassVar[str] = "every thread of the main process, every allocation"
+    template: ClassVar[str] = "memray.html.j2"
+    unseen_words: ClassVar[str] = "stacks missing for what it allocated in"
+    diff_graph: ClassVar[str] = GraphKind.MEMORY_PEAK
     top: int = 15
 
     def capture(self, artifact: Path) -> AbstractContextManager[Any]:
@@ -69,6 +75,13 @@ class MemrayProfiler:
         return _Tracking(memray.Tracker(artifact, trace_python_allocators=True,
                                         native_traces=False,
                                         file_format=memray.FileFormat.AGGREGATED_ALLOCATIONS))
+
+    def measures(self, summary: MemraySummary) -> list[Measure]:
+        """The peak and what was left at exit, in bytes and in allocations."""
+        return [Measure("peak memory", "bytes", summary.peak_bytes),
+                Measure("allocations live at the peak", "count", summary.peak_allocations),
+                Measure("still allocated at exit", "bytes", summary.exit_bytes),
+                Measure("allocations left at exit", "count", summary.exit_allocations)]
 
     def summarize(self, artifact: Path) -> MemraySummary:
         """Peak, leaks and the memory timeline, each read once from the aggregated capture."""
@@ -151,24 +164,24 @@ def summarize_records(peak: int, at_peak: Sequence[Allocations], leaked: Sequenc
     return MemraySummary(
         peak_bytes=peak,
         peak_allocations=sum(r.count for r in at_peak),
-        leaked_bytes=sum(r.bytes for r in leaked),
-        leaked_allocations=sum(r.count for r in leaked),
+        exit_bytes=sum(r.bytes for r in leaked),
+        exit_allocations=sum(r.count for r in leaked),
         python_allocator=python_allocator,
         traces_python_allocators=traced,
         bytes_by_allocator_at_peak=dict(sorted(by_allocator.items())),
         top_at_peak=top_sites(at_peak, top),
         lines=line_memory(at_peak, leaked),
-        top_leaked=top_sites(leaked, top),
+        top_at_exit=top_sites(leaked, top),
         timeline=timeline(snapshots),
         sizes_at_peak=size_histogram(at_peak),
         graphs=[
-            FlameGraph("memory-peak", "Memory live at the peak (bytes)", "bytes",
+            FlameGraph(GraphKind.MEMORY_PEAK, "Memory live at the peak (bytes)", "bytes",
                        memory_tree(at_peak, "bytes"),
                        note="What was allocated, and from where, at the heap's high-water "
                             "mark. The top frames name the allocator. " + OUTSIDE_NOTE),
-            FlameGraph("memory-peak-count", "Allocations live at the peak (count)",
+            FlameGraph(GraphKind.MEMORY_PEAK_COUNT, "Allocations live at the peak (count)",
                        "allocations", memory_tree(at_peak, "count"), note=OUTSIDE_NOTE),
-            FlameGraph("memory-leaked", "Memory still allocated when the script ended",
+            FlameGraph(GraphKind.MEMORY_LEAKED, "Memory still allocated when the script ended",
                        "bytes", memory_tree(leaked, "bytes"),
                        note="Module globals and anything they reach are still alive then: "
                             "not every byte here is a leak. " + OUTSIDE_NOTE),

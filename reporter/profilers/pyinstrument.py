@@ -13,21 +13,26 @@ from pyinstrument.session import Session
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import DECORATOR_OWN, is_decorator
-from reporter.profilers.base import is_harness, register, runs_the_script
+from reporter.profilers.base import BaseProfiler, is_harness, register, runs_the_script
 from reporter.profilers.pyinstrument_guard import (ELIDED, LEAF_FRAMES, NOT_SEEN, ROOT_FRAMES,
                                                    guarded_sampler)
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
 from reporter.run import handoff
+from reporter.vocabulary import GraphKind
 
 _IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
 
 
-class PyinstrumentProfiler:
+class PyinstrumentProfiler(BaseProfiler):
     """Statistical profiling with pyinstrument, saved as its own session JSON."""
 
     name: ClassVar[str] = "pyinstrument"
     suffix: ClassVar[str] = ".pyisession"
     limit_factor: ClassVar[float] = 4.0  # the homework scripts here: up to 1.7x
+    summary: ClassVar[type] = PyinstrumentSummary
+    scope: ClassVar[str] = "the main thread of the main process, sampled"
+    template: ClassVar[str] = "pyinstrument.html.j2"
+    diff_graph: ClassVar[str] = GraphKind.CPU
     interval_s: float = 0.001
     min_fraction: float = frames.PRUNE_FRACTION
 
@@ -54,7 +59,7 @@ class PyinstrumentProfiler:
             raise ArtifactError(f"{artifact.name}: not a readable pyinstrument session "
                                 f"({type(exc).__name__}: {exc})") from exc
         graphs = [] if root is None else [FlameGraph(
-            name="cpu", title="CPU time, sampled stacks (pyinstrument)", unit="seconds",
+            name=GraphKind.CPU, title="CPU time, sampled stacks (pyinstrument)", unit="seconds",
             tree=script_tree(convert(root), self.min_fraction),
         )]
         unseen = [t for stack, t in session.frame_records

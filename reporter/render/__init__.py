@@ -13,7 +13,8 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Optional
 
 import jinja2
 from markupsafe import Markup
@@ -30,7 +31,9 @@ from reporter.render.views import (benchmark_view, function_rows, headline, inst
                                    own_tools_sentences,
                                    pymalloc_view, ratio_marks,
                                    scenario_rows, scenario_sentences, MEMORY_WORDS)
-from reporter.results import STATUS_LABELS, FlameGraph, Run, WorkloadResult, write_atomic
+from reporter.profilers.base import template_path
+from reporter.results import FlameGraph, Run, WorkloadResult
+from reporter.serial import write_atomic
 
 SPEEDSCOPE_DIR = "speedscope"
 PYPERF_DIR = "pyperf"
@@ -39,7 +42,8 @@ PYPERF_DIR = "pyperf"
 def render(run: Run, run_dir: Path) -> list[Path]:
     """Write index.html and one page per workload into `run_dir`; return the pages written."""
     env = environment()
-    pages = {"index.html": env.get_template("index.html.j2").render(run=run)}
+    pages = {"index.html": env.get_template("index.html.j2").render(
+        run=run, columns=list(PROFILERS))}
     python = run.environment.python.split()[0] if run.environment.python else ""
     for workload in run.workloads:
         suite = pyperf_name(workload) if workload.benchmark else None
@@ -101,21 +105,18 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-# What each profiler sees of a run, said on its section.
-PROFILER_SCOPE = {
-    "cprofile": "the main thread of the main process (before 3.12; since 3.12 every thread "
-                "of it, all in one profile)",
-    "pyinstrument": "the main thread of the main process, sampled",
-    "memray": "every thread of the main process, every allocation",
-    "lines": "the main thread of the main process, its CPU time only",
-}
+TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
 
 
 @functools.lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment, with our filters and globals."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("reporter.render", "templates"),
+        loader=jinja2.ChoiceLoader([
+            jinja2.PackageLoader("reporter.render", "templates"),
+            # "profiler/NAME": a profiler's section, the template beside its module.
+            jinja2.PrefixLoader({"profiler": jinja2.FunctionLoader(_profiler_template)}),
+        ]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -129,7 +130,7 @@ def environment() -> jinja2.Environment:
                        static_tree=static_tree,
                        speedscope_name=speedscope_name, memory_chart=memory_chart,
                        decorated_key=decorated_key, lines_view=lines_view,
-                       process_view=process_view, profiler_scope=PROFILER_SCOPE,
+                       process_view=process_view, top_functions=TOP_FUNCTIONS,
                        bars=bars, pymalloc_view=pymalloc_view, lines=lines,
                        gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
                        scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
@@ -138,8 +139,16 @@ def environment() -> jinja2.Environment:
                        own_tools_note=own_tools_note, own_tools_sentences=own_tools_sentences,
                        function_rows=function_rows, memory_words=MEMORY_WORDS,
                        instance_rows=instance_rows, instance_size_classes=instance_size_classes,
-                       profilers=list(PROFILERS), status_labels=STATUS_LABELS)
+                       profilers=PROFILERS)
     return env
+
+
+def _profiler_template(name: str) -> Optional[tuple[str, str, Callable[[], bool]]]:
+    """A profiler's section template: source, file, and whether it is still up to date."""
+    if name not in PROFILERS:
+        return None
+    path = template_path(PROFILERS[name])
+    return path.read_text(encoding="utf-8"), str(path), lambda: True
 
 
 def include_file(name: str) -> Markup:

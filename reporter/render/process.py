@@ -34,7 +34,7 @@ CPU, IO, WAIT, MIXED, MEMORY = ("CPU-bound", "I/O-bound", "sleeping or waiting",
 
 
 @dataclass
-class Verdict:
+class ProcessKind:
     """The run's kind and the sentence that says it with its figures."""
 
     kind: str
@@ -87,7 +87,7 @@ def script_window(stats: ProcessStats) -> Window:
                   stats.running_share, len(points), whole=True)
 
 
-def classify(stats: ProcessStats) -> Optional[Verdict]:
+def classify(stats: ProcessStats) -> Optional[ProcessKind]:
     """CPU-bound, I/O-bound, sleeping or waiting, or mixed, and memory-heavy beside any of
     them, read over the script's own window; None when it is too short to tell."""
     window = script_window(stats)
@@ -124,7 +124,7 @@ def classify(stats: ProcessStats) -> Optional[Verdict]:
         sentence += (f" Memory-heavy too: {size(stats.max_rss_bytes)} resident at the peak, "
                      f"{stats.major_faults:,} major page faults.")
         kind = f"{kind}, {MEMORY}"
-    return Verdict(kind, sentence)
+    return ProcessKind(kind, sentence)
 
 
 @dataclass
@@ -133,7 +133,7 @@ class ProcessView:
 
     run: RunRecord
     stats: ProcessStats
-    verdict: Optional[Verdict]
+    verdict: Optional[ProcessKind]
     cpu: dict[str, Any]
     memory: dict[str, Any]
     io: dict[str, Any]

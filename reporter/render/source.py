@@ -82,7 +82,7 @@ def lines_view(result: WorkloadResult, top: int = 8) -> Optional[LinesView]:
         return None
     timed, memory = line_analysis.captures(result)
     peak = memory.peak_bytes if memory and memory.peak_bytes else 0
-    exit_total = memory.leaked_bytes if memory and memory.leaked_bytes else 0
+    exit_total = memory.exit_bytes if memory and memory.exit_bytes else 0
     files = []
     for i, path in enumerate(dict.fromkeys([*result.sources, *(r.file for r in rows)]), 1):
         mine = [r for r in rows if r.file == path]

@@ -16,7 +16,9 @@ from reporter.analysis.frames import walk
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import seconds, short_path, where
+from reporter.vocabulary import GraphKind, Status
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, FlameGraph, Frame,
+                              MemraySummary,
                               MemoryInsights, ProcessStats, PymallocStats, RunRecord, TimingStats,
                               WorkloadResult, WrittenFile)
 
@@ -216,7 +218,7 @@ def headline(workload: WorkloadResult) -> Headline:
     """The few figures that answer "what does this script cost, and where?"."""
     source, cpu, partial = _whole_cpu_graph(workload)
     hottest, share = _hottest(cpu.tree) if cpu else (None, 0.0)
-    memray = next((r.memray for r in workload.runs if r.memray), None)
+    memray = next((m for r in workload.runs if (m := r.profile_as(MemraySummary))), None)
     insights, run = workload.insights, workload.insights_run
     run_in_middle = workload.middle_run
     gc_s = sum(g.time_s for g in insights.generations) if insights else None
@@ -247,9 +249,10 @@ def _whole_cpu_graph(workload: WorkloadResult) -> tuple[str, Optional[FlameGraph
     """The CPU tree that saw the whole script: pyinstrument's real stacks, else cProfile's
     (merged with the script's own cProfile where that held the hook), else the one that
     missed the least; its run's mode, and whether it is partial."""
-    found = [(r, g) for r in workload.runs for g in r.graphs if g.name in ("cpu", "cpu-cprofile")]
-    found.sort(key=lambda rg: (rg[0].partial, rg[0].unseen_s, rg[1].name != "cpu"))
-    return (found[0][0].mode, found[0][1], found[0][0].partial) if found else ("", None, False)
+    found = [(r, g) for r in workload.runs for g in r.graphs
+             if g.name in (GraphKind.CPU, GraphKind.CPU_CPROFILE)]
+    found.sort(key=lambda rg: (rg[0].partial, rg[0].unseen_s, rg[1].name != GraphKind.CPU))
+    return (found[0][0].name, found[0][1], found[0][0].partial) if found else ("", None, False)
 
 
 def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
@@ -272,9 +275,10 @@ def _hottest(tree: Frame) -> tuple[Optional[Frame], float]:
 def _calls(workload: WorkloadResult, frame: Frame) -> Optional[int]:
     """cProfile's call count for the function pyinstrument found hottest, if it lists it."""
     for record in workload.runs:
-        if record.cprofile:
+        profile = record.profile_as(CProfileSummary)
+        if profile:
             wanted = (frame.function, frame.file, frame.line)
-            for row in record.cprofile.functions:
+            for row in profile.functions:
                 if (row.function, row.file, row.line) == wanted:
                     return row.calls
     return None
@@ -395,7 +399,7 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
     process = h.process
     return {
         "name": workload.name,
-        "status": "ok" if not h.failed else "failed",
+        "status": Status.OK.value if not h.failed else "failed",
         "failed_runs": h.failed,
         "wall_s": h.wall.median if h.wall else None,
         "peak_bytes": h.peak_bytes,
@@ -411,7 +415,7 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
         "gc_time_share": h.gc_share,
         "hottest_function": h.hottest.function if h.hottest else None,
         "hottest_function_from": h.hottest_source or None,
-        "partial_captures": sorted(r.mode for r in workload.profiled if r.partial),
+        "partial_captures": sorted(r.name for r in workload.profiled if r.partial),
         "own_tools": sorted({t.name for r in workload.runs for t in r.own_tools}),
         "hottest_line": where(h.hottest_line) if h.hottest_line else None,
     }
@@ -445,7 +449,7 @@ def own_tools_sentences(record: RunRecord) -> list[str]:
             said += (f"; it held the hook this profiler needs for {seconds(tool.displaced_s)}, "
                      "and what it measured meanwhile is merged in, under the function that "
                      "started it.")
-        elif tool.displaced_s and record.mode == "memray":
+        elif tool.displaced_s and record.profile_as(MemraySummary):
             said += (f"; it held the hook this profiler follows Python stacks with for "
                      f"{seconds(tool.unseen_s)}: the allocations made meanwhile are counted, "
                      "without their stacks (under “[interpreter: no Python frame]”).")

@@ -36,7 +36,7 @@ from typing import Any, Optional
 
 from reporter.analysis import verdict
 from reporter.benchmark import CASES_NAME, Case, normalise
-from reporter.results import COUNT_ONLY_ENV
+from reporter.harness import COUNT_ONLY_ENV
 from reporter.run.probes import limit_memory, malloc_stats
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"

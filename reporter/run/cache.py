@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from reporter.declarations import project_files
 from reporter.environment import package_versions
-from reporter.results import write_atomic
+from reporter.serial import write_atomic
 
 CACHE = ".cache"
 PACKAGES = ("pyinstrument", "memray")
@@ -42,7 +42,7 @@ class Cache:
         """The hash of everything that decides what the job (a runner.Job) produces."""
         script = job.workload.source
         inputs = {
-            "mode": job.mode, "repeat": job.repeat, "label": job.label,
+            "mode": job.name, "repeat": job.repeat, "label": job.label,
             "args": [*job.workload.args, *job.extra_args], "memory_limit": self.memory_limit,
             "bench_s": self.bench_s,
             "files": {str(p): _digest(p) for p in sorted(project_files(Path(script)))},

@@ -4,7 +4,8 @@ The script runs as `python script.py args` would run it: as `__main__`, with tha
 and its folder first on `sys.path`. Whatever happens to it, the profile is saved and a small
 metrics file says how it ended; if the process dies before that, the runner says so instead.
 
-    python -m reporter.run.child --mode MODE --artifact PATH --metrics PATH -- SCRIPT [ARGS...]
+    python -m reporter.run.child --mode MODE [--profiler NAME] --artifact PATH --metrics PATH \
+        -- SCRIPT [ARGS...]
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Optional
 
-from reporter.profilers import PROFILERS
-from reporter.results import BARE, COUNT_ONLY_ENV, DECORATED, SCENARIO
+from reporter.harness import COUNT_ONLY_ENV
+from reporter.profilers.base import resolve
 from reporter.run import handoff, procfs
 from reporter.run.probes import MemoryProbe, limit_memory
+from reporter.vocabulary import Mode
 
 
 class Terminated(BaseException):
@@ -46,14 +48,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     # A process the script forks (a multiprocessing pool's worker) is not ours to unwind: it
     # gets the default SIGTERM back, or a pool's terminate() would hang on our exception.
     os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    mode = Mode(args.mode)
     metrics: dict[str, Any] = {"mode": args.mode, "pid": os.getpid()}
     adopt_orphans()
-    profiler = PROFILERS.get(args.mode)
+    profiler = resolve(args.profiler) if args.profiler else None
     capture: AbstractContextManager[None] = (
         profiler.capture(Path(args.artifact)) if profiler else nullcontext()
     )
-    probe = MemoryProbe() if args.mode in (BARE, SCENARIO) else None
-    if args.mode != DECORATED:
+    probe = MemoryProbe() if mode in (Mode.BARE, Mode.SCENARIO) else None
+    if mode != Mode.DECORATED:
         os.environ[COUNT_ONLY_ENV] = "1"  # the decorator must not cost a timed or profiled run
     prefix = str(args.metrics).removesuffix(".metrics.json")
     script = enter(args)
@@ -63,7 +66,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         probe.start()
     # The script's own profilers and tracers are recorded in every run but the timing ones,
     # and ours steps aside for them; inside the capture, so that ours is not one of them.
-    guard = handoff.guarded() if args.mode not in (BARE, SCENARIO) else nullcontext(None)
+    guard = handoff.guarded() if mode not in (Mode.BARE, Mode.SCENARIO) else nullcontext(None)
     try:
         with capture, guard as guarding:
             # The clock runs inside the capture: the profiler's set-up and the saving of its
@@ -78,7 +81,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 record_own_tools(guarding, metrics)
                 if probe:
                     probe.stop()
-        if args.mode == DECORATED:
+        if mode == Mode.DECORATED:
             metrics["decorated"] = save_decorated(prefix)
         if probe:
             probe.finish(namespace)
@@ -91,7 +94,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
         exit_code = 1
     finally:
-        if args.mode == DECORATED and "decorated" not in metrics:
+        if mode == Mode.DECORATED and "decorated" not in metrics:
             metrics["decorated"] = save_decorated(prefix)  # what a failing script had done
         if probe:
             probe.finish(None)  # a script that raised still leaves its gc and pymalloc record
@@ -198,7 +201,10 @@ def _lines(recorder: Any) -> dict[str, Any]:
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="reporter.run.child")
-    parser.add_argument("--mode", required=True, choices=[BARE, SCENARIO, DECORATED, *PROFILERS])
+    parser.add_argument("--mode", required=True,
+                        choices=[m.value for m in Mode if not m.benchmark])
+    parser.add_argument("--profiler", default="",
+                        help="a profiled run's profiler: its name, or module:Class")
     parser.add_argument("--artifact", default="")
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--memory-limit", type=int, default=0)

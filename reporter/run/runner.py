@@ -29,13 +29,12 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
-from reporter.results import BARE, BENCH, BENCH_MEMORY, DECORATED, SCENARIO, STATUS_LABELS
+from reporter.profilers.base import resolve, spec_of
+from reporter.vocabulary import Mode, Status
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
 from reporter.run.status import classify
 
-REPEATED = (BARE, BENCH, SCENARIO)
-TIMING = (BARE, BENCH, SCENARIO)  # runs that must have the machine to themselves
 BENCH_SUFFIX = ".bench.json"
 SAMPLE_INTERVAL_S = 0.01
 MAX_SAMPLES = 2_000
@@ -72,9 +71,9 @@ class Limits:
 
     def for_job(self, job: Job, bare_median: Optional[float]) -> Limits:
         """The limits of one job: a profiled one's timeout from the unprofiled median."""
-        if self.fixed_timeout or job.mode in TIMING or not bare_median:
+        if self.fixed_timeout or job.mode.timing or not bare_median:
             return self
-        factor = (PROFILERS[job.mode].limit_factor if job.mode in PROFILERS
+        factor = (PROFILERS[job.profiler].limit_factor if job.profiler
                   else DECORATED_LIMIT_FACTOR)
         return replace(self, timeout=max(MIN_PROFILED_LIMIT_S, factor * bare_median))
 
@@ -121,25 +120,33 @@ def module_file(name: str) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One child process: a workload in one mode; timing runs (bare, bench) are repeated."""
+    """One child process: a workload in one mode (a profiled one names its profiler); timing
+    runs (bare, bench, scenario) are repeated."""
 
     workload: Workload
-    mode: str
+    mode: Mode
     repeat: int = 0
     label: str = ""
     extra_args: tuple[str, ...] = ()
+    profiler: str = ""
+
+    @property
+    def name(self) -> str:
+        """What the job is, in a word: its profiler's name, or its mode."""
+        return self.profiler or self.mode.value
 
     @property
     def stem(self) -> str:
         """Base name of this job's files inside the workload's raw folder."""
-        return f"{self.mode}-{self.repeat}" if self.mode in REPEATED else self.mode
+        return f"{self.name}-{self.repeat}" if self.mode.timing else self.name
 
     def artifact(self, raw_dir: Path) -> Optional[Path]:
         """Where the profiler or the benchmark writes its result; None for bare runs."""
-        if self.mode in (BENCH, BENCH_MEMORY):
+        if self.mode.benchmark:
             return self.path(raw_dir, BENCH_SUFFIX)
-        profiler = PROFILERS.get(self.mode)
-        return None if profiler is None else self.path(raw_dir, profiler.suffix)
+        if not self.profiler:
+            return None
+        return self.path(raw_dir, PROFILERS[self.profiler].suffix)
 
     def path(self, raw_dir: Path, suffix: str) -> Path:
         """A file of this job in the raw folder."""
@@ -180,12 +187,13 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     benched = [w for w in workloads if bench_processes and not w.module
                and declares_cases(Path(w.source))]
     return [
-        *(Job(w, BARE, i) for w in workloads for i in range(1, repeat + 1)),
-        *(Job(w, BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
-        *(Job(w, BENCH_MEMORY) for w in benched),
+        *(Job(w, Mode.BARE, i) for w in workloads for i in range(1, repeat + 1)),
+        *(Job(w, Mode.BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
+        *(Job(w, Mode.BENCH_MEMORY) for w in benched),
         *(job for w in workloads for job in scenario_jobs(w, repeat)),
-        *(Job(w, DECORATED) for w in workloads if repeat and uses_decorator(Path(w.source))),
-        *(Job(w, mode) for w in workloads for mode in profilers),
+        *(Job(w, Mode.DECORATED) for w in workloads
+          if repeat and uses_decorator(Path(w.source))),
+        *(Job(w, Mode.PROFILED, profiler=name) for w in workloads for name in profilers),
     ]
 
 
@@ -193,26 +201,29 @@ def scenario_jobs(workload: Workload, repeat: int) -> list[Job]:
     """`repeat` rounds of the script's scenarios; the label names the scenario, the repeat
     number counts through all of them."""
     declared = list(scenarios(Path(workload.source)).items())
-    return [Job(workload, SCENARIO, round_ * len(declared) + i, label, tuple(args))
+    return [Job(workload, Mode.SCENARIO, round_ * len(declared) + i, label, tuple(args))
             for round_ in range(repeat)
             for i, (label, args) in enumerate(declared, 1)]
 
 
 def save_plan(raw_dir: Path, jobs: Sequence[Job], limits: Limits) -> None:
     """Write what is about to run, so the collector knows of jobs that never ran."""
-    data = {**asdict(limits), "jobs": [{**asdict(j), "stem": j.stem} for j in jobs]}
+    data = {**asdict(limits), "jobs": [{**asdict(j), "stem": j.stem} for j in jobs],
+            "profilers": {j.profiler: spec_of(j.profiler) for j in jobs if j.profiler}}
     (raw_dir / "plan.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
     """The jobs and the limits written by `save_plan`."""
     data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
+    for spec in data.get("profilers", {}).values():
+        resolve(spec)  # a plug-in profiler, imported again in this process
     jobs = [
         Job(Workload(j["workload"]["name"], j["workload"]["script"],
                      tuple(j["workload"]["args"]), bool(j["workload"].get("module", False)),
-                     str(j["workload"].get("stdin", ""))), j["mode"], j["repeat"],
+                     str(j["workload"].get("stdin", ""))), Mode(j["mode"]), j["repeat"],
             j.get("label", ""),
-            tuple(j.get("extra_args", ())))
+            tuple(j.get("extra_args", ())), str(j.get("profiler", "")))
         for j in data["jobs"]
     ]
     return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)),
@@ -229,14 +240,15 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
     common = ["--metrics", str(job.path(raw_dir, ".metrics.json")),
               "--memory-limit", str(limits.memory),
               "--", job.workload.script, *job.workload.args, *job.extra_args]
-    if job.mode in (BENCH, BENCH_MEMORY):
-        kind = "--timing" if job.mode == BENCH else "--memory"
+    if job.mode.benchmark:
+        kind = "--timing" if job.mode == Mode.BENCH else "--memory"
         # The first timing process calibrates; the others reuse its loop counts.
-        first = Job(job.workload, BENCH, 1).artifact(raw_dir) if job.repeat > 1 else None
+        first = Job(job.workload, Mode.BENCH, 1).artifact(raw_dir) if job.repeat > 1 else None
         return [sys.executable, "-m", "reporter.run.bench_child", kind, "--out", artifact,
                 "--budget", str(limits.bench_s),
                 *(["--loops-from", str(first)] if first else []), *common]
-    return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode,
+    return [sys.executable, "-m", "reporter.run.child", "--mode", job.mode.value,
+            *(["--profiler", spec_of(job.profiler)] if job.profiler else []),
             "--artifact", artifact, "--workdir", str(working_folder(raw_dir, job)),
             *(["--module"] if job.workload.module else []), *common]
 
@@ -302,7 +314,7 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
     # A benchmark process runs none of the script's own code: no working folder.
     folder = WorkingFolder(working_folder(raw_dir, job)
-                           if job.mode not in (BENCH, BENCH_MEMORY) else None)
+                           if not job.mode.benchmark else None)
     started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:
@@ -446,8 +458,8 @@ class Scheduler:
 
     def run(self, jobs: Sequence[Job]) -> None:
         """Every job; Ctrl-C or SIGTERM stops the running children and re-raises."""
-        alone = [j for j in jobs if j.mode in TIMING]
-        together = [j for j in jobs if j.mode not in TIMING]
+        alone = [j for j in jobs if j.mode.timing]
+        together = [j for j in jobs if not j.mode.timing]
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=self.console, transient=False) as progress:
@@ -463,7 +475,7 @@ class Scheduler:
                 if job in skipped:
                     continue
                 one(job, False)
-                if job.mode == BARE and job.repeat == 1:
+                if job.mode == Mode.BARE and job.repeat == 1:
                     skipped |= self.fit_repeats(job, jobs)
             if skipped:  # the plan on disk lists only what runs: no job is reported missing
                 save_plan(self.raw_dir, [j for j in jobs if j not in skipped], self.limits)
@@ -484,7 +496,7 @@ class Scheduler:
         """Wall times of the workload's clean unprofiled runs so far."""
         walls = []
         for repeat in range(1, 1_000):
-            job = Job(workload, BARE, repeat)
+            job = Job(workload, Mode.BARE, repeat)
             process = read_record(job.path(self.raw_dir, ".process.json"))
             if process is None:
                 break
@@ -501,7 +513,7 @@ class Scheduler:
     def fit_repeats(self, first: Job, jobs: Sequence[Job]) -> set[Job]:
         """After a workload's first unprofiled run: the repeats that do not fit in the budget
         (left out, and said), and the expected time of what is left, in the terminal."""
-        bare = [j for j in jobs if j.workload == first.workload and j.mode == BARE]
+        bare = [j for j in jobs if j.workload == first.workload and j.mode == Mode.BARE]
         walls = self.bare_walls(first.workload)
         if not walls:
             return set()
@@ -510,8 +522,8 @@ class Scheduler:
                   "first_s": walls[0]}
         path = repeats_path(self.raw_dir, first.workload)
         path.write_text(json.dumps(record), encoding="utf-8")
-        profiled = [j for j in jobs if j.workload == first.workload and j.mode in PROFILERS]
-        expected = walls[0] * (made - 1 + sum(PROFILERS[j.mode].limit_factor / 2
+        profiled = [j for j in jobs if j.workload == first.workload and j.profiler]
+        expected = walls[0] * (made - 1 + sum(PROFILERS[j.profiler].limit_factor / 2
                                               for j in profiled))
         fitted = (f"{made} of the {len(bare)} unprofiled runs are made, to keep near the "
                   f"{self.limits.repeat_budget_s:g} s budget (--repeat-budget; never fewer "
@@ -537,12 +549,12 @@ class Scheduler:
             return
         limits = self.limits.for_job(job, self.bare_median(job.workload))
         record = execute(job, self.raw_dir, limits, self.stop, parallel)
-        if self.after is not None and job.mode not in TIMING and not record["interrupted"]:
+        if self.after is not None and not job.mode.timing and not record["interrupted"]:
             self.after(job)
         status, reason, _ = classify(record, read_record(job.path(self.raw_dir, ".metrics.json")))
-        if status != "ok":  # the same words as the pages
+        if status != Status.OK:  # the same words as the pages
             progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
-                                   f"{escape(STATUS_LABELS[status])}: {escape(reason)}[/]")
+                                   f"{escape(status.label)}: {escape(reason)}[/]")
         elif self.cache and not record["interrupted"]:
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
 

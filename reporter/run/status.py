@@ -1,38 +1,40 @@
 """How a child ended, in one status and a one-line reason: what the runner saw from outside
 (exit status, signal, timeout) joined with what the child saw inside (the exception, the
-`sys.exit` code). The terminal and the pages both say it with `results.STATUS_LABELS`."""
+`sys.exit` code). The terminal and the pages both say it with `Status.label`."""
 
 from __future__ import annotations
 
 import signal
 from typing import Any, Optional
 
+from reporter.vocabulary import Status
+
 
 def classify(process: Optional[dict[str, Any]],
-             metrics: Optional[dict[str, Any]]) -> tuple[str, str, Optional[int]]:
+             metrics: Optional[dict[str, Any]]) -> tuple[Status, str, Optional[int]]:
     """Status, one-line reason and exit code of a child, from outside and inside views."""
     if process is None:
-        return "not-run", "the run was interrupted before this job ran", None
+        return Status.NOT_RUN, "the run was interrupted before this job ran", None
     code = process.get("returncode")
     code = code if isinstance(code, int) and not isinstance(code, bool) else None
     if process.get("interrupted"):
-        return "interrupted", "stopped when the whole run was interrupted", code
+        return Status.INTERRUPTED, "stopped when the whole run was interrupted", code
     if process.get("timed_out"):
-        return ("timeout", f"killed after the {_number(process.get('timeout'))} s timeout "
+        return (Status.TIMEOUT, f"killed after the {_number(process.get('timeout'))} s timeout "
                 "(--timeout SECONDS raises it)", code)
     if code is not None and code < 0:
-        return "crashed", f"killed by signal {_signal_name(-code)}", code
+        return Status.CRASHED, f"killed by signal {_signal_name(-code)}", code
     if metrics is None:
-        return ("crashed", f"exited with code {code} before the harness could report "
+        return (Status.CRASHED, f"exited with code {code} before the harness could report "
                 "(os._exit, or a crash inside the interpreter)", code)
     if metrics.get("exception") is not None:
         return (*_raised(metrics), code)
     if code != 0:
-        return "exit", f"exited with code {code}", code
-    return "ok", "", code
+        return Status.EXIT, f"exited with code {code}", code
+    return Status.OK, "", code
 
 
-def _raised(metrics: dict[str, Any]) -> tuple[str, str]:
+def _raised(metrics: dict[str, Any]) -> tuple[Status, str]:
     """Status and one-line reason of a script that raised: MemoryError past a limit is its own."""
     exc = metrics["exception"]
     exc = exc if isinstance(exc, dict) else {"message": exc}
@@ -40,13 +42,13 @@ def _raised(metrics: dict[str, Any]) -> tuple[str, str]:
     lines = str(exc.get("message", "")).strip().splitlines()
     limit = metrics.get("memory_limit")
     if kind == "MemoryError" and isinstance(limit, (int, float)) and limit:
-        return "memory", (f"exceeded the {_number(limit / 2**20)} MiB memory limit "
-                          "(--memory-limit SIZE raises it)")
+        return Status.MEMORY, (f"exceeded the {_number(limit / 2**20)} MiB memory limit "
+                               "(--memory-limit SIZE raises it)")
     reason = f"{kind}: {lines[0] if lines else ''}"
     if kind == "EOFError":
         reason += " (the script reads its standard input, which is empty: give it a file " \
                   "with --stdin FILE)"
-    return "error", reason
+    return Status.ERROR, reason
 
 
 def _number(value: Any) -> str:

@@ -43,7 +43,7 @@ def measure(depth: int, folder: Path) -> str:
     (record,) = workload.profiled
     ratio = workload.overhead(record) or float("nan")
     tree_mib = (own_kib + child_kib) / 1024
-    summary = record.pyinstrument
+    summary = record.profile
     guard = (f"largest interval {summary.max_interval_s * 1e3:.1f} ms, "
              f"{summary.condensed_samples:,} of {summary.samples:,} samples condensed"
              if summary else "no summary")

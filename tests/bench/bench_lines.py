@@ -33,12 +33,12 @@ def overheads(script: Path, args: list[str], rounds: int) -> tuple[list[float], 
             main(["run", str(script), "--out", str(out), "--repeat", "5", "--profilers",
                   "lines", "--force", "--jobs", "1", "--", *args])
             (workload,) = results.load(out / "latest" / "results.json").workloads
-            record = next(r for r in workload.runs if r.mode == "lines")
+            record = next(r for r in workload.runs if r.profiler == "lines")
             ratio = workload.overhead(record)
-            if ratio is None or record.lines is None:
+            if ratio is None or record.profile is None:
                 return found, f"failed: {record.reason or record.artifact_error}"
             found.append(ratio)
-            s = record.lines
+            s = record.profile
             note = (f"{s.samples} samples, interval {s.interval_s * 1e3:.0f}-"
                     f"{s.max_interval_s * 1e3:.0f} ms, handler {s.handler_s * 1e3:.0f} ms, "
                     f"{s.dropped} dropped")

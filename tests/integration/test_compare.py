@@ -73,7 +73,7 @@ def test_runs_from_different_pythons_carry_a_warning(runs, tmp_path):
 def test_a_partial_capture_carries_a_warning(runs):
     base, again, _ = runs
     new = results.load(again / "results.json")
-    record = next(r for r in new.workloads[0].runs if r.mode == "pyinstrument")
+    record = next(r for r in new.workloads[0].runs if r.profiler == "pyinstrument")
     record.partial, record.partial_reason = True, "not seen for 1 s, while the script's own x"
     found = compare.compare(results.load(base / "results.json"), new)
     assert f"new tunable · pyinstrument is partial: {record.partial_reason}" in found.warnings

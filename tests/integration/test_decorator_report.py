@@ -77,32 +77,32 @@ def test_decorated_functions_get_their_own_section(tmp_path):
     assert any(line.peak_bytes >= 8 * 2**20 for line in index_lines)
     assert found["fib"].calls == 5 * 465 and found["fib"].nested_calls == 5 * 464
     assert found["table"].memory.calls == 3 and found["table"].memory.net_mean > 100_000
-    assert any(r.function == "fib" for r in found["fib"].profile.by_cumulative)
+    assert any(r.function == "fib" for r in found["fib"].profile.functions)
     assert pstats.Stats(str(out / "latest" / found["fib"].artifact)).total_calls == 5 * 465
     assert [r.mode for r in workload.runs if r.decorated] == ["decorated"]  # a run of its own
-    cprofiled = next(r for r in workload.runs if r.mode == "cprofile")
+    cprofiled = next(r for r in workload.runs if r.profiler == "cprofile")
     assert cprofiled.ok and not cprofiled.decorated  # under a profiler it only counted
-    rows = {r.function: r for r in cprofiled.cprofile.by_cumulative}
+    rows = {r.function: r for r in cprofiled.profile.functions}
     assert rows["fib"].calls == 5 * 465  # its own calls, the decorator spliced out
     assert not [f for f in rows if "wrapper" in f or "resume" in f]
     # what the decorator itself cost is a row of its own, so the table adds up to the total
-    table = cprofiled.cprofile
+    table = cprofiled.profile
     assert any(r.function == DECORATOR_OWN for r in table.functions)
     assert sum(r.own_s for r in table.functions) == pytest.approx(table.total_s, rel=0.02)
     # in pyinstrument's tree too, the decorator's frames are gone: its cost, if sampled, is a
     # frame of its own, never part of the caller's own time
-    sampled = next(r for r in workload.runs if r.mode == "pyinstrument").graphs[0].tree
+    sampled = next(r for r in workload.runs if r.profiler == "pyinstrument").graphs[0].tree
     assert not [f for _, f in walk(sampled) if is_decorator(f.file)]
     assert headline(workload).hottest.function != DECORATOR_OWN
     # memray's stacks survive the decorator (it stood down): the dicts `table` keeps at the
     # peak are the script's, not "[harness ...]"
-    memray_run = next(r for r in workload.runs if r.mode == "memray")
+    memray_run = next(r for r in workload.runs if r.profiler == "memray")
     peak = next(g for g in memray_run.graphs if g.name == "memory-peak").tree
     outside = sum(c.value for c in peak.children if c.function.startswith("["))
     assert outside < 0.2 * peak.value
     # (since 3.12 the comprehension runs inside `table` itself: PEP 709)
     assert any(site.function.endswith("<dictcomp>") or site.function == "table"
-               for site in memray_run.memray.top_at_peak)
+               for site in memray_run.profile.top_at_peak)
     page = (out / "latest" / "profiled_functions.html").read_text()
     # numbered in name order: build_index, fib...
     assert 'id="decorated"' in page and "graph-decorated-2-fib" in page

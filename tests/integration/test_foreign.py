@@ -10,6 +10,8 @@ import pytest
 
 from reporter import results
 from reporter.cli import main
+from reporter.render import TOP_FUNCTIONS
+from reporter.results import CProfileSummary, MemraySummary
 from tests.conftest import RESOURCES
 from tests.integration.test_oracles import assert_tree_invariants
 
@@ -39,9 +41,9 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
         for record in workload.profiled:
             for graph in record.graphs:
                 assert_tree_invariants(graph.tree)
-            if record.cprofile:
-                summary = record.cprofile
-                for row in [*summary.by_cumulative, *summary.by_own]:
+            if record.profile_as(CProfileSummary):
+                summary = record.profile_as(CProfileSummary)
+                for row in [*summary.functions, *summary.by_own]:
                     assert row.cumulative_s <= summary.total_s * (1 + 1e-9), row.function
                     if summary.inconsistent:  # cProfile's own figures, flagged on the page
                         assert sys.version_info >= (3, 12)  # threads in one profile
@@ -55,10 +57,10 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
                     # since 3.12 one cProfile times every thread, and a waiting thread's
                     # cumulative time can exceed the sum of all own times in pstats itself
                     assert summary.total_s <= oracle * (1 + 1e-9), workload.name
-                assert len(summary.functions) > len(summary.by_cumulative)  # the full table
-            if record.memray:
+                assert len(summary.functions) > TOP_FUNCTIONS  # the full table, past the top
+            if record.profile_as(MemraySummary):
                 peak = next(g for g in record.graphs if g.name == "memory-peak").tree
-                assert peak.value == pytest.approx(record.memray.peak_bytes, rel=0.01)
+                assert peak.value == pytest.approx(record.profile.peak_bytes, rel=0.01)
 
 
 def test_the_report_stays_within_its_size_budgets(foreign_run):

@@ -56,12 +56,12 @@ def test_the_scripts_own_tools_still_print_what_they_measured(homework):
 def test_the_merged_cprofile_gives_the_work_its_own_time_under_its_caller(homework):
     _, run, run_dir = homework
     for workload in run.workloads:
-        record = next(r for r in workload.runs if r.mode == "cprofile")
+        record = next(r for r in workload.runs if r.profiler == "cprofile")
         stats = pstats.Stats(str(run_dir / record.artifacts["artifact"])).stats
         work = [k for k in stats if k[2] == WORKER and "homework" in k[0]]
         assert work, workload.name
         _, calls, _, cumulative, callers = stats[work[0]]
-        summary = record.cprofile
+        summary = record.profile
         assert calls >= 1 and cumulative > 0.3 * summary.total_s, workload.name
         own_of_work = sum(r.own_s for r in summary.functions
                           if r.function.startswith((WORKER, f"{WORKER}.")) or
@@ -80,7 +80,7 @@ def test_the_headline_names_the_working_function(homework):
     _, run, _ = homework
     for workload in run.workloads:
         found = headline(workload)
-        cpu = [r for r in workload.profiled if r.mode in ("cprofile", "pyinstrument")]
+        cpu = [r for r in workload.profiled if r.profiler in ("cprofile", "pyinstrument")]
         # from a capture that saw the whole script, where one did
         assert found.hottest_of.endswith("(a partial capture)") == all(r.partial for r in cpu)
         inside = {WORKER, f"{WORKER}.<locals>.<listcomp>", f"{WORKER}.<locals>.<dictcomp>",
@@ -115,11 +115,11 @@ def test_who_displaces_whom(homework):
             displaced = {t.tool for t in record.own_tools if t.displaced_s > 0}
             recovered = {t.tool for t in record.own_tools
                          if t.displaced_s and t.recovered_s >= t.displaced_s}
-            if record.mode == "cprofile":
+            if record.profiler == "cprofile":
                 assert displaced == ({"cProfile", "sys.setprofile"} & _tools(record)
                                      if legacy else set()), workload.name
                 assert recovered == ({"cProfile"} & displaced), workload.name
-            elif record.mode in ("pyinstrument", "memray"):
+            elif record.profiler in ("pyinstrument", "memray"):
                 expected = {"sys.setprofile"} | ({"cProfile"} if legacy else set())
                 assert displaced == expected & _tools(record), (workload.name, record.mode)
                 assert not recovered

@@ -14,6 +14,7 @@ from reporter import results
 from reporter.analysis import compare as comparison
 from reporter.analysis.lines import MIN_SAMPLES, line_rows
 from reporter.cli import main
+from reporter.results import LineTimeSummary, MemraySummary
 from reporter.share import redact_run, redactor
 from tests.conftest import RESOURCES
 
@@ -83,10 +84,10 @@ def test_memory_lands_on_the_lines_that_allocated_it(known):
     assert freed.peak_allocations >= 1
     # Every byte charged to a line is part of memray's own totals.
     (workload,) = run.workloads
-    memray = next(r.memray for r in workload.runs if r.memray)
+    memray = next(m for r in workload.runs if (m := r.profile_as(MemraySummary)))
     assert 0.9 * memray.peak_bytes <= sum(r.peak_bytes for r in line_rows(workload)) \
         <= memray.peak_bytes
-    assert sum(r.exit_bytes for r in line_rows(workload)) <= memray.leaked_bytes
+    assert sum(r.exit_bytes for r in line_rows(workload)) <= memray.exit_bytes
 
 
 def test_the_decorators_table_holds_the_same_truth(known):
@@ -148,13 +149,13 @@ def test_compare_matches_lines_moved_by_an_edit_above_them(known):
     path = next(iter(workload.sources))
     workload.sources[path] = "# a comment\n# and another\n" + workload.sources[path]
     for record in workload.runs:
-        for line in (record.lines.lines if record.lines else []):
+        for line in (record.profile.lines if record.profile_as(LineTimeSummary) else []):
             line.line += 2
-        for line in (record.memray.lines if record.memray else []):
+        for line in (record.profile.lines if record.profile_as(MemraySummary) else []):
             line.line += 2
     assert comparison.line_changes(run.workloads[0], workload) == []
     # A real change is found: the FREED line allocating 50 MiB more in the new run.
-    grown = next(m for r in workload.runs if r.memray for m in r.memray.lines
+    grown = next(m for r in workload.runs if r.profile_as(MemraySummary) for m in r.profile.lines
                  if m.line == marked("FREED") + 2)
     grown.peak_bytes += 50 * MIB
     (change,) = comparison.line_changes(run.workloads[0], workload)

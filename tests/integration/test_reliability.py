@@ -76,12 +76,12 @@ def test_each_misbehaviour_gets_its_status_and_a_one_line_reason(bad_run, name):
 
 def test_partial_profiles_are_used_and_flagged(bad_run):
     _, _, run = bad_run
-    hung = next(r for r in by_name(run, "hangs").runs if r.mode == "cprofile")
-    assert hung.cprofile is not None and hung.partial  # SIGTERM let it save what it had
-    raised = next(r for r in by_name(run, "raises").runs if r.mode == "pyinstrument")
-    assert raised.pyinstrument is not None and raised.partial
-    gone = next(r for r in by_name(run, "hard_exit").runs if r.mode == "cprofile")
-    assert gone.cprofile is None and "wrote no capture" in gone.artifact_error
+    hung = next(r for r in by_name(run, "hangs").runs if r.profiler == "cprofile")
+    assert hung.profile is not None and hung.partial  # SIGTERM let it save what it had
+    raised = next(r for r in by_name(run, "raises").runs if r.profiler == "pyinstrument")
+    assert raised.profile is not None and raised.partial
+    gone = next(r for r in by_name(run, "hard_exit").runs if r.profiler == "cprofile")
+    assert gone.profile is None and "wrote no capture" in gone.artifact_error
 
 
 def test_scripts_that_behave_oddly_but_finish_are_fine(bad_run):
@@ -109,8 +109,8 @@ def _state(pid):
 
 def test_deep_recursion_is_drawn_to_a_bounded_depth(bad_run):
     _, _, run = bad_run
-    record = next(r for r in by_name(run, "deep").runs if r.mode == "pyinstrument")
-    assert_condensed_recursion(record.pyinstrument)
+    record = next(r for r in by_name(run, "deep").runs if r.profiler == "pyinstrument")
+    assert_condensed_recursion(record.profile)
 
 
 def assert_condensed_recursion(summary):
@@ -138,7 +138,7 @@ def test_ten_thousand_frames_deep_finish_under_pyinstrument(tmp_path):
     (workload,) = results.load(out / "latest" / "results.json").workloads
     (record,) = workload.profiled
     assert record.ok
-    assert_condensed_recursion(record.pyinstrument)
+    assert_condensed_recursion(record.profile)
     assert "sampling guard acted" in (out / "latest" / "deep.html").read_text()
 
 

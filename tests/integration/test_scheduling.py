@@ -57,7 +57,7 @@ def test_a_second_run_with_nothing_changed_reuses_everything(tmp_path):
     second_dir, second = run_once()
     assert all(r.reused_from.startswith(first_dir.name) for r in second.runs)
     assert [r.wall_s for r in second.runs] == [r.wall_s for r in first.runs]
-    assert second.runs[2].cprofile == first.runs[2].cprofile
+    assert second.runs[2].profile == first.runs[2].profile
     for record in second.runs:  # the files are there too, not only the summaries
         for path in record.artifacts.values():
             assert (second_dir / path).is_file()

@@ -12,6 +12,7 @@ import pytest
 from reporter import results
 from reporter.analysis import bench
 from reporter.cli import main
+from reporter.results import CProfileSummary, PyinstrumentSummary
 from reporter.render.format import percent, plural, seconds
 from reporter.render.views import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
@@ -114,12 +115,12 @@ def test_figures_in_the_paragraphs_are_those_of_results_json(report):
         assert (f"It ran {plural(runs, 'time')} for {seconds(gc_time)} "
                 f"({percent(gc_time, workload.insights_run.wall_s)} of the script's") in paragraphs
         for record in workload.profiled:
-            if record.cprofile:
-                p = record.cprofile
+            if record.profile_as(CProfileSummary):
+                p = record.profile
                 assert (f"{p.total_calls:,} function calls ({p.primitive_calls:,} primitive) "
                         f"in {seconds(p.total_s)} of profiled time") in paragraphs
-            if record.pyinstrument:
-                p = record.pyinstrument
+            if record.profile_as(PyinstrumentSummary):
+                p = record.profile
                 assert (f"{p.samples:,} samples over {seconds(p.duration_s)}, at an interval "
                         f"set to {seconds(p.interval_s)}") in paragraphs
                 if p.samples:

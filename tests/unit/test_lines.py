@@ -53,9 +53,9 @@ def test_join_matches_time_and_memory_by_file_and_line():
     timed = LineTimeSummary(cpu_s=2.0, samples=100, interval_s=0.001, max_interval_s=0.001,
                             handler_s=0.0, lines=[LineTime("/p/w.py", 3, "f", 1.0, 1.5, 50, 75)])
     memory = MemraySummary(
-        peak_bytes=1000, peak_allocations=3, leaked_bytes=10, leaked_allocations=1,
+        peak_bytes=1000, peak_allocations=3, exit_bytes=10, exit_allocations=1,
         python_allocator="pymalloc", traces_python_allocators=True,
-        bytes_by_allocator_at_peak={}, top_at_peak=[], top_leaked=[], timeline=[],
+        bytes_by_allocator_at_peak={}, top_at_peak=[], top_at_exit=[], timeline=[],
         sizes_at_peak=[], lines=[LineMemory("/p/w.py", 3, "f", 800, 2, 10, 800, 0),
                                  LineMemory("/p/w.py", 5, "g", 200, 1, 0, 0, 0)])
     joined = lines.join(timed, memory, {"/p/w.py": "a\nb\n  total += 1\nc\n  keep()\n"})

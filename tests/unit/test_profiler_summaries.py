@@ -55,7 +55,7 @@ def test_cprofile_summary_drops_the_harness_and_ranks_both_ways():
         busy: (5, 100, 0.8, 0.8, {module: (5, 100, 0.8, 0.8)}),
     }
     summary = summarize_stats(stats)
-    names = [r.function for r in summary.by_cumulative]
+    names = [r.function for r in summary.functions]
     assert names == ["<module>", "slow", "busy"]
     assert [r.function for r in summary.by_own] == ["slow", "busy", "<module>"]
     assert summary.total_calls == 102 and summary.primitive_calls == 7
@@ -135,7 +135,7 @@ def test_memray_trees_keep_every_byte_and_name_the_allocator():
 def test_memray_summary_totals():
     snapshots = [Snapshot(1000, 10, 0), Snapshot(1010, 30, 25), Snapshot(1020, 20, 5)]
     summary = summarize_records(1550, RECORDS, RECORDS[:1], snapshots, top=3)
-    leaks = (summary.leaked_bytes, summary.leaked_allocations)
+    leaks = (summary.exit_bytes, summary.exit_allocations)
     assert summary.peak_allocations == 5 and leaks == (100, 2)
     assert summary.bytes_by_allocator_at_peak == {"malloc": 1450, "pymalloc": 100}
     assert [g.name for g in summary.graphs] == ["memory-peak", "memory-peak-count", "memory-leaked"]

@@ -7,6 +7,7 @@ import pytest
 
 from reporter import results
 from reporter.errors import ReporterError
+from reporter.vocabulary import Mode, Status
 from reporter.results import (CProfileSummary, Environment, FlameGraph, Frame, FunctionStat,
                               PyinstrumentSummary, Run, RunRecord, TimingStats, WorkloadResult)
 
@@ -15,12 +16,13 @@ def sample_run() -> Run:
     """A run with one workload and a bare and a cprofile record."""
     stat = FunctionStat("<lambda>", "w.py", 3, 10, 10, 0.5, 1.0)
     runs = [
-        RunRecord("bare", 1, "ok", "", 0, 1.0, 1.2, ""),
-        RunRecord("bare", 2, "ok", "", 0, 1.2, 1.4, ""),
-        RunRecord("cprofile", 0, "ok", "", 0, 2.2, 2.5, "", {"artifact": "raw/w/cprofile.prof"},
-                  cprofile=CProfileSummary(10, 10, 1.0, [stat])),
-        RunRecord("pyinstrument", 0, "error", "ValueError: x", 1, 1.1, 1.3, "Traceback",
-                  pyinstrument=PyinstrumentSummary(1.0, 10, 0.001, [FlameGraph(
+        RunRecord(Mode.BARE, 1, Status.OK, "", 0, 1.0, 1.2, ""),
+        RunRecord(Mode.BARE, 2, Status.OK, "", 0, 1.2, 1.4, ""),
+        RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 2.2, 2.5, "",
+                  {"artifact": "raw/w/cprofile.prof"}, profiler="cprofile",
+                  profile=CProfileSummary(10, 10, 1.0, [stat])),
+        RunRecord(Mode.PROFILED, 0, Status.ERROR, "ValueError: x", 1, 1.1, 1.3, "Traceback",
+                  profiler="pyinstrument", profile=PyinstrumentSummary(1.0, 10, 0.001, [FlameGraph(
                       "cpu", "CPU", "seconds", Frame("<module>", "w.py", 1, 1.0, 1.0))])),
     ]
     env = Environment("3.11.7", "CPython 3.11.7", "Linux", "/usr/bin/python3", "2026-01-01",
@@ -41,7 +43,7 @@ def test_derived_timing_and_overhead():
     assert workload.timing == TimingStats([1.0, 1.2])
     assert workload.timing.median == pytest.approx(1.1)
     assert workload.overhead(workload.runs[2]) == pytest.approx(2.0)
-    assert [r.mode for r in workload.failed] == ["pyinstrument"]
+    assert [r.name for r in workload.failed] == ["pyinstrument"]
 
 
 def test_single_sample_has_zero_spread():
@@ -50,7 +52,7 @@ def test_single_sample_has_zero_spread():
     assert stats.relative_iqr == 0.0
 
 
-@pytest.mark.parametrize("version", [0, 1, 2, 3, 5, None, "4"])
+@pytest.mark.parametrize("version", [0, 1, 2, 3, 4, 6, None, "5"])
 def test_other_format_versions_are_refused_by_name(tmp_path, version):
     data = json.loads(results.to_json(sample_run()))
     data["format_version"] = version
@@ -62,7 +64,7 @@ def test_other_format_versions_are_refused_by_name(tmp_path, version):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d["workloads"][0]["runs"][0].update(wall_s="fast"), "wall_s: expected number"),
-    (lambda d: d["workloads"][0]["runs"][2]["cprofile"].update(total_calls=True), "boolean"),
+    (lambda d: d["workloads"][0]["runs"][2]["profile"].update(total_calls=True), "boolean"),
     (lambda d: d["workloads"][0].update(runs={}), "runs: expected list"),
     (lambda d: d["workloads"][0].update(colour="red"), "unknown field"),
     (lambda d: d["workloads"][0].pop("script"), "script"),

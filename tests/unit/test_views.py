@@ -8,13 +8,15 @@ from reporter.analysis import verdict
 from reporter.render.export import pyperf_suite
 from reporter.render.views import (answers, benchmark_view, headline, instance_rows, ratio_marks,
                                    scenario_rows, scenario_sentences)
-from reporter.results import (BARE, SCENARIO, Benchmark, CaseTiming, FlameGraph, Frame,
+from reporter.vocabulary import Mode, Status
+from reporter.results import (Benchmark, CaseTiming, FlameGraph, Frame,
                               InstanceMemory, PyinstrumentSummary, RunRecord, WorkloadResult)
 
 
-def scenario(label, repeat, wall, status="ok"):
+def scenario(label, repeat, wall, status=Status.OK):
     """A scenario run of that label and wall time."""
-    return RunRecord(mode=SCENARIO, repeat=repeat, status=status, reason="", exit_code=0,
+    return RunRecord(mode=Mode.SCENARIO, repeat=repeat, status=Status(status), reason="",
+                     exit_code=0,
                      wall_s=wall, process_s=wall, stderr_tail="", label=label,
                      extra_args=[] if label == "base" else ["--" + label])
 
@@ -106,10 +108,10 @@ def test_the_headline_takes_each_figure_from_its_source():
     leaf = Frame("hot", "w.py", 3, 6.0, 6.0)
     other = Frame("[other] 2 smaller", "", 0, 1.0, 1.0)
     tree = Frame("<module>", "w.py", 1, 10.0, 3.0, [leaf, other])
-    profiled = RunRecord("pyinstrument", 0, "ok", "", 0, 1.0, 1.0, "",
-                         pyinstrument=PyinstrumentSummary(
+    profiled = RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 1.0, 1.0, "", profiler="pyinstrument",
+                         profile=PyinstrumentSummary(
                              1.0, 10, 0.001, [FlameGraph("cpu", "CPU", "seconds", tree)]))
-    bare = [RunRecord(BARE, i, "ok", "", 0, 0.5 + i / 10, 1.0, "") for i in (1, 2, 3)]
+    bare = [RunRecord(Mode.BARE, i, Status.OK, "", 0, 0.5 + i / 10, 1.0, "") for i in (1, 2, 3)]
     found = headline(WorkloadResult("w", "w.py", [], [*bare, profiled]))
     assert found.hottest.function == "hot" and found.hottest_share == 0.6
     assert found.wall.median == 0.7 and found.failed == 0

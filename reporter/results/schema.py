@@ -1,49 +1,20 @@
-"""The results model: what one run of the reporter found, as plain data.
-
-`results.json` is the single source the renderer reads. It carries a format version; a file of
-another version, or with fields of the wrong type, is refused with an error naming the file and
-the field, never half-loaded.
-"""
+"""The results model: what one run of the reporter found, as plain data (`store` reads and
+writes it as `results.json`)."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import os
 import statistics
-import tempfile
-import types
-import typing
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional, TypeVar, Union
+from typing import Any, Optional, Protocol, TypeVar
 
-from reporter.errors import ReporterError
+from reporter.vocabulary import Mode, Status
 
 # 2: compact JSON, trees pruned to 0.1% with exact totals, full insights only where shown.
 # 4: per-line time (the line sampler) and memory (memray), the script's own sources.
-FORMAT_VERSION = 4
-TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
-
-# Modes of a child that run no profiler: repeated unprofiled runs, benchmark timing and sizing.
-BARE = "bare"
-BENCH = "bench"
-BENCH_MEMORY = "bench-memory"
-SCENARIO = "scenario"
-# A run of its own, never timed, for what the script's `profile_deco` functions accumulate:
-# in every timing run the decorator only counts calls, so that it cannot slow them down.
-DECORATED = "decorated"
-UNPROFILED = (BARE, BENCH, BENCH_MEMORY, SCENARIO, DECORATED)
-# Set in the environment of timing runs: the decorator counts calls and profiles none.
-COUNT_ONLY_ENV = "REPORTER_DECORATOR_COUNT_ONLY"
-# A run's status, as the terminal and the pages say it.
-STATUS_LABELS = {
-    "ok": "ok", "error": "raised", "exit": "exit status", "crashed": "crashed",
-    "timeout": "timed out", "not-run": "not run", "memory": "memory limit",
-    "interrupted": "interrupted",
-}
-
-T = TypeVar("T")
+# 5: a run's mode, status and graph kinds are enums; a profiled run names its profiler and
+#    holds its summary in `profile`; memray's figures at exit are `exit_*`.
+FORMAT_VERSION = 5
+S = TypeVar("S")
 
 
 @dataclass
@@ -98,14 +69,9 @@ class CProfileSummary:
     inconsistent: int = 0
 
     @property
-    def by_cumulative(self) -> list[FunctionStat]:
-        """The top functions by cumulative time (the full list is `functions`)."""
-        return self.functions[:TOP_FUNCTIONS]
-
-    @property
     def by_own(self) -> list[FunctionStat]:
-        """The top functions by their own time."""
-        return sorted(self.functions, key=lambda r: (-r.own_s, -r.cumulative_s))[:TOP_FUNCTIONS]
+        """Every function by its own time (`functions` are by cumulative time)."""
+        return sorted(self.functions, key=lambda r: (-r.own_s, -r.cumulative_s))
 
 
 @dataclass
@@ -172,13 +138,13 @@ class MemraySummary:
 
     peak_bytes: int
     peak_allocations: int
-    leaked_bytes: int
-    leaked_allocations: int
+    exit_bytes: int  # still allocated when the script ended
+    exit_allocations: int
     python_allocator: str
     traces_python_allocators: bool
     bytes_by_allocator_at_peak: dict[str, int]
     top_at_peak: list[AllocationSite]
-    top_leaked: list[AllocationSite]
+    top_at_exit: list[AllocationSite]
     timeline: list[MemoryPoint]
     sizes_at_peak: list[SizeBin]
     graphs: list[FlameGraph] = field(default_factory=list)
@@ -294,7 +260,13 @@ class ProcessStats:  # pylint: disable=too-many-instance-attributes  # the kerne
         return self.cpu_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
-Summary = Union[CProfileSummary, PyinstrumentSummary, MemraySummary, LineTimeSummary]
+class ProfileSummary(Protocol):
+    """What every profiler's summary has (each profiler names its own dataclass, `summary`)."""
+
+    graphs: list[FlameGraph]
+
+
+Summary = ProfileSummary
 
 
 @dataclass
@@ -320,12 +292,12 @@ class OwnTool:
 
 
 @dataclass
-class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per profiler
+class RunRecord:  # pylint: disable=too-many-instance-attributes  # what the child saw
     """One child process: how it ended and what its profiler captured."""
 
-    mode: str
+    mode: Mode
     repeat: int
-    status: str
+    status: Status
     reason: str
     exit_code: Optional[int]
     wall_s: Optional[float]
@@ -340,10 +312,8 @@ class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per 
     extra_args: list[str] = field(default_factory=list)
     insights: Optional[MemoryInsights] = None
     decorated: list[DecoratedFunction] = field(default_factory=list)
-    cprofile: Optional[CProfileSummary] = None
-    pyinstrument: Optional[PyinstrumentSummary] = None
-    memray: Optional[MemraySummary] = None
-    lines: Optional[LineTimeSummary] = None
+    profiler: str = ""  # the profiler of a profiled run, by its registered name
+    profile: Optional[ProfileSummary] = None  # its summary: that profiler's `summary` class
     process: Optional[ProcessStats] = None
     own_tools: list[OwnTool] = field(default_factory=list)
     partial_reason: str = ""
@@ -356,19 +326,23 @@ class RunRecord:  # pylint: disable=too-many-instance-attributes  # a field per 
         return sum(t.unseen_s for t in self.own_tools)
 
     @property
-    def ok(self) -> bool:
-        """True when the script ran to completion and exited with status 0."""
-        return self.status == "ok"
+    def name(self) -> str:
+        """What the run is, in a word: its profiler's name, or its mode."""
+        return self.profiler or self.mode.value
 
     @property
-    def summary(self) -> Optional[Summary]:
-        """This run's profiler summary, whichever profiler it was."""
-        return self.cprofile or self.pyinstrument or self.memray or self.lines
+    def ok(self) -> bool:
+        """True when the script ran to completion and exited with status 0."""
+        return self.status == Status.OK
+
+    def profile_as(self, kind: type[S]) -> Optional[S]:
+        """This run's summary if it is of that kind (`MemraySummary`...), else None."""
+        return self.profile if isinstance(self.profile, kind) else None
 
     @property
     def graphs(self) -> list[FlameGraph]:
         """The flame graphs this run's profiler yielded."""
-        return self.summary.graphs if self.summary else []
+        return self.profile.graphs if self.profile else []
 
 
 @dataclass
@@ -664,21 +638,22 @@ class WorkloadResult:
     @property
     def timing(self) -> Optional[TimingStats]:
         """Timing of the successful bare runs, or None when there is none."""
-        samples = [r.wall_s for r in self.runs if r.mode == BARE and r.ok and r.wall_s]
+        samples = [r.wall_s for r in self.runs if r.mode == Mode.BARE and r.ok and r.wall_s]
         return TimingStats(samples) if samples else None
 
     @property
     def middle_run(self) -> Optional[RunRecord]:
         """The clean bare run with the median wall time (the lower middle one of an even
         number): a typical run, whose system figures the page and `reporter summary` give."""
-        runs = sorted((r for r in self.runs if r.mode == BARE and r.ok and r.wall_s is not None),
+        runs = sorted((r for r in self.runs
+                       if r.mode == Mode.BARE and r.ok and r.wall_s is not None),
                       key=lambda r: r.wall_s or 0.0)
         return runs[(len(runs) - 1) // 2] if runs else None
 
     @property
     def insights_run(self) -> Optional[RunRecord]:
         """The first clean bare run that recorded the gc, pymalloc and objects."""
-        return next((r for r in self.runs if r.mode == BARE and r.ok and r.insights), None)
+        return next((r for r in self.runs if r.mode == Mode.BARE and r.ok and r.insights), None)
 
     @property
     def insights(self) -> Optional[MemoryInsights]:
@@ -688,18 +663,22 @@ class WorkloadResult:
     @property
     def decorated(self) -> list[DecoratedFunction]:
         """What the script's decorated functions accumulated in the run made for them."""
-        run = next((r for r in self.runs if r.mode == DECORATED and r.decorated), None)
+        run = next((r for r in self.runs if r.mode == Mode.DECORATED and r.decorated), None)
         return run.decorated if run else []
 
     @property
     def scenarios(self) -> list[RunRecord]:
         """The runs of the script's declared scenarios."""
-        return [r for r in self.runs if r.mode == SCENARIO]
+        return [r for r in self.runs if r.mode == Mode.SCENARIO]
 
     @property
     def profiled(self) -> list[RunRecord]:
         """The runs made under a profiler."""
-        return [r for r in self.runs if r.mode not in UNPROFILED]
+        return [r for r in self.runs if r.mode == Mode.PROFILED]
+
+    def profiled_by(self, profiler: str) -> Optional[RunRecord]:
+        """The run made under that profiler, if there is one."""
+        return next((r for r in self.profiled if r.profiler == profiler), None)
 
     @property
     def failed(self) -> list[RunRecord]:
@@ -738,123 +717,10 @@ class Run:
     format_version: int = FORMAT_VERSION
     problems: list[str] = field(default_factory=list)
     generation: dict[str, float] = field(default_factory=dict)
+    # Profilers loaded by spec (plug-ins), name -> `package.module:Class`, to load them again.
+    profilers: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed_runs(self) -> int:
         """How many child processes did not end with status ok."""
         return sum(len(w.failed) for w in self.workloads)
-
-
-def to_json(run: Run) -> str:
-    """Serialise a run compactly, with sorted keys so that two reports diff cleanly (after
-    `python -m json.tool`)."""
-    return json.dumps(dataclasses.asdict(run), separators=(",", ":"), sort_keys=True)
-
-
-def save(run: Run, path: Path) -> None:
-    """Write results.json atomically: a reader sees the old file or the new one, never half."""
-    write_atomic(path, to_json(run))
-
-
-def load(path: Path) -> Run:
-    """Read results.json, refusing other format versions and wrong types with a clear error."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ReporterError(f"{path}: cannot read results: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ReporterError(f"{path}: not a results file (expected a JSON object)")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ReporterError(
-            f"{path}: results format {version!r} is not supported "
-            f"(this reporter reads format {FORMAT_VERSION}); re-run the workloads"
-        )
-    workloads = data.get("workloads")
-    if not isinstance(workloads, list):
-        raise ReporterError(f"{path}: invalid results: workloads: expected a list")
-    try:
-        run = from_data(Run, {**data, "workloads": []})
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise ReporterError(f"{path}: invalid results: {exc}") from exc
-    for i, workload in enumerate(workloads):
-        # One damaged workload is reported and left out; the others still render.
-        try:
-            run.workloads.append(from_data(WorkloadResult, workload, f"workloads[{i}]"))
-        except (TypeError, ValueError, RecursionError) as exc:
-            run.problems.append(f"{path}: workload {i + 1} left out: {exc}")
-    return run
-
-
-def from_data(cls: type[T], data: Any, where: str = "") -> T:
-    """Build a dataclass from JSON data, checking every field against its type hint."""
-    return typing.cast(T, _convert(cls, data, where or cls.__name__))
-
-
-def _convert(hint: Any, value: Any, where: str) -> Any:
-    if hint is Any:
-        return value
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and types.NoneType in options:
-            return None
-        (inner,) = [o for o in options if o is not types.NoneType]
-        return _convert(inner, value, where)
-    if dataclasses.is_dataclass(hint):
-        return _convert_dataclass(hint, value, where)
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        _expect(value, list, where)
-        return [_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if origin is dict:
-        _, item = typing.get_args(hint)
-        _expect(value, dict, where)
-        return {str(k): _convert(item, v, f"{where}.{k}") for k, v in value.items()}
-    if hint is float:
-        _expect(value, (int, float), where)
-        return float(value)
-    _expect(value, hint, where)
-    return value
-
-
-def _convert_dataclass(cls: Any, value: Any, where: str) -> Any:
-    _expect(value, dict, where)
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls) if f.init}
-    unknown = set(value) - names
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    kwargs = {k: _convert(hints[k], v, f"{where}.{k}") for k, v in value.items()}
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise ValueError(f"{where}: {exc}") from exc
-
-
-def _expect(value: Any, kind: Any, where: str) -> None:
-    # bool is an int in Python, but a true/false in a count field is a corrupted file.
-    if isinstance(value, bool) and kind is not bool:
-        raise ValueError(f"{where}: expected {_name(kind)}, got a boolean")
-    if not isinstance(value, kind):
-        raise ValueError(f"{where}: expected {_name(kind)}, got {type(value).__name__}")
-
-
-def _name(kind: Any) -> str:
-    if isinstance(kind, tuple):
-        return "number"
-    return getattr(kind, "__name__", str(kind))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file and a rename in the same folder."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
