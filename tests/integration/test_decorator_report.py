@@ -1,4 +1,5 @@
-"""The decorator in the README and in the report: its example runs as shown."""
+"""The decorator in the README, in docs/decorator.md and in the report: its examples run as
+shown."""
 
 import re
 import subprocess
@@ -15,11 +16,12 @@ from reporter.harness import DECORATOR_OWN, is_decorator
 from reporter.render.views import headline
 
 ROOT = Path(__file__).resolve().parents[2]
+DECORATOR_DOC = "docs/decorator.md"  # the lines=True example lives there
 
 
-def readme_block(marker):
-    """The fenced block that follows `<!-- marker -->` in the README."""
-    text = (ROOT / "README.md").read_text()
+def doc_block(marker, doc="README.md"):
+    """The fenced block that follows `<!-- marker -->` in the README or in a page of docs/."""
+    text = (ROOT / doc).read_text()
     after = text.split(f"<!-- {marker} -->", 1)[1]
     return after.split("```", 2)[1].split("\n", 1)[1]
 
@@ -32,8 +34,8 @@ def normalise(text, folder):
     return [line.rstrip() for line in text.strip().splitlines()]
 
 
-def test_the_readme_lines_example_prints_the_table_the_readme_shows(tmp_path):
-    (tmp_path / "example.py").write_text(readme_block("lines example"))
+def test_the_lines_example_in_the_docs_prints_the_table_they_show(tmp_path):
+    (tmp_path / "example.py").write_text(doc_block("lines example", DECORATOR_DOC))
     done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
                           text=True, check=True, timeout=120)
 
@@ -42,7 +44,7 @@ def test_the_readme_lines_example_prints_the_table_the_readme_shows(tmp_path):
         rows = text.split("Line #", 1)[1].splitlines()[2:]
         return [(row[:6], row[7:16], row[72:]) for row in rows if row.strip()]
 
-    expected = columns(readme_block("lines output"))
+    expected = columns(doc_block("lines output", DECORATOR_DOC))
     if sys.version_info >= (3, 12):  # PEP 709: the comprehension's items are line 6's hits
         expected = [(n, "  150,003" if n.strip() == "6" else hits, text)
                     for n, hits, text in expected]
@@ -51,10 +53,10 @@ def test_the_readme_lines_example_prints_the_table_the_readme_shows(tmp_path):
 
 
 def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
-    (tmp_path / "example.py").write_text(readme_block("decorator example"))
+    (tmp_path / "example.py").write_text(doc_block("decorator example"))
     done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
                           text=True, check=True, timeout=120)
-    expected = normalise(readme_block("decorator output"), tmp_path)
+    expected = normalise(doc_block("decorator output"), tmp_path)
     if sys.version_info >= (3, 12):  # PEP 709: the comprehension runs inside squares
         expected = [line.replace("6 function calls", "3 function calls") for line in expected
                     if "(<listcomp>)" not in line]

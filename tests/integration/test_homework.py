@@ -5,6 +5,7 @@ they measured, and what ours could not see is said, never hidden."""
 
 from __future__ import annotations
 
+import itertools
 import pstats
 import re
 import sys
@@ -17,6 +18,8 @@ from reporter.cli import main
 from reporter.render import page_name
 from reporter.render.views import headline, own_tools_sentences
 from tests.conftest import RESOURCES
+
+ROOT = RESOURCES.parents[1]
 
 HOMEWORK = RESOURCES / "homework"
 WORKER = "build"  # each script's function known to do most of the work
@@ -50,7 +53,7 @@ def test_the_scripts_own_tools_still_print_what_they_measured(homework):
         for record in workload.runs:
             printed = (run_dir / record.artifacts["stdout"]).read_text(encoding="utf-8")
             # the same lines but for the figures and the tables' rows
-            assert _shape(printed) == _shape(expected), (workload.name, record.mode)
+            assert _shape(printed) == _shape(expected), (workload.name, record.name)
 
 
 def test_the_merged_cprofile_gives_the_work_its_own_time_under_its_caller(homework):
@@ -95,7 +98,7 @@ def test_each_capture_says_what_the_scripts_own_tools_did_to_it(homework):
         if workload.name == "monitoring_tool" and sys.version_info < (3, 12):
             continue  # no sys.monitoring there: the script uses no tool
         for record in workload.profiled:
-            assert record.own_tools, (workload.name, record.mode)
+            assert record.own_tools, (workload.name, record.name)
             sentences = own_tools_sentences(record)
             assert len(sentences) == len(record.own_tools)
             for tool, sentence in zip(record.own_tools, sentences):
@@ -107,25 +110,50 @@ def test_each_capture_says_what_the_scripts_own_tools_did_to_it(homework):
 
 
 def test_who_displaces_whom(homework):
-    """The table the README gives: which of the script's tools took which capture's hook."""
+    """The table docs/own-profilers.md gives: which of the script's tools took which capture's
+    hook, read from the page itself, so that the page and the runs cannot drift apart."""
     _, run, _ = homework
-    legacy = sys.version_info < (3, 12)
+    table = _who_displaces_whom(sys.version_info < (3, 12))
     for workload in run.workloads:
         for record in workload.profiled:
             displaced = {t.tool for t in record.own_tools if t.displaced_s > 0}
             recovered = {t.tool for t in record.own_tools
                          if t.displaced_s and t.recovered_s >= t.displaced_s}
-            if record.profiler == "cprofile":
-                assert displaced == ({"cProfile", "sys.setprofile"} & _tools(record)
-                                     if legacy else set()), workload.name
-                assert recovered == ({"cProfile"} & displaced), workload.name
-            elif record.profiler in ("pyinstrument", "memray"):
-                expected = {"sys.setprofile"} | ({"cProfile"} if legacy else set())
-                assert displaced == expected & _tools(record), (workload.name, record.mode)
-                assert not recovered
-            else:  # the line sampler waits only for a profile function of the script's
-                assert displaced == {"sys.setprofile"} & _tools(record), workload.name
-            assert record.partial == bool(displaced - recovered), (workload.name, record.mode)
+            said = {tool: table.get((tool, record.name), "beside it") for tool in _tools(record)}
+            # "waits": the line sampler stops while the script's profile function is set
+            assert displaced == {tool for tool, cell in said.items()
+                                 if cell.startswith(("displaced", "waits"))}, \
+                (workload.name, record.name)
+            assert recovered == {tool for tool, cell in said.items() if "merged back" in cell}, \
+                (workload.name, record.name)
+            assert record.partial == bool(displaced - recovered), (workload.name, record.name)
+
+
+# The table's captures, by its column headings.
+CAPTURES = {"our cProfile": "cprofile", "pyinstrument": "pyinstrument", "memray": "memray",
+            "line sampler": "lines"}
+
+
+def _who_displaces_whom(legacy: bool) -> dict[tuple[str, str], str]:
+    """docs/own-profilers.md's table as {(the script's tool, our mode): what the cell says}, for
+    this Python: a row or cell that says "up to 3.11" or "3.12+" applies where it says."""
+    text = (ROOT / "docs" / "own-profilers.md").read_text(encoding="utf-8")
+    lines = text[text.index("| the script's tool |"):].splitlines()
+    heading, _, *rows = [[cell.strip() for cell in line.strip("| ").split(" | ")]
+                         for line in itertools.takewhile(lambda line: line.startswith("|"),
+                                                         lines)]
+    modes = [CAPTURES[name] for name in heading[1:]]
+    table = {}
+    for tool_cell, *cells in rows:
+        if ("3.12+" in tool_cell and legacy) or ("up to 3.11" in tool_cell and not legacy):
+            continue
+        for tool in tool_cell.split("`")[1::2]:  # every tool the row names in backticks
+            for mode, cell in zip(modes, cells, strict=True):
+                if cell.startswith("displaced up to 3.11; beside it since"):
+                    cell = "displaced" if legacy else "beside it"
+                table[tool, mode] = cell
+    assert {tool for tool, _ in table} >= {"cProfile", "sys.setprofile"}, table
+    return table
 
 
 # pstats' headline: "N function calls (M primitive calls) in S seconds".
