@@ -22,9 +22,11 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
-from typing import Any, Optional, TextIO
+from typing import Any, Literal, Optional, TextIO
 
-TraceFunction = Callable[[FrameType, str, Any], Any]
+TraceEvent = Literal["call", "line", "return", "exception", "opcode"]
+# What `sys.settrace` takes; the local trace function it returns gets the frame's next events.
+TraceFunction = Callable[[FrameType, TraceEvent, Any], Optional["TraceFunction"]]
 
 
 @dataclass
@@ -62,7 +64,7 @@ class LineRecorder:
     def _global(self, previous: Optional[TraceFunction]) -> TraceFunction:
         code = self.code
 
-        def on_call(frame: FrameType, event: str, arg: Any) -> Any:
+        def on_call(frame: FrameType, event: TraceEvent, arg: Any) -> Optional[TraceFunction]:
             chained = None
             if previous is not None:
                 chained = previous(frame, event, arg)
@@ -102,7 +104,7 @@ class _FrameTracer:
         self.since = 0.0
         self.memory = 0
 
-    def event(self, frame: FrameType, event: str, arg: Any) -> Any:
+    def event(self, frame: FrameType, event: TraceEvent, arg: Any) -> TraceFunction:
         """Charge the line that just ended; start timing the next."""
         if self.line and event in ("line", "return", "exception"):
             self._close()
