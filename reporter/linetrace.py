@@ -22,8 +22,10 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
-from typing import Any, Literal, Optional, TextIO
+from typing import Any, Literal, Optional, ParamSpec, TextIO, TypeVar
 
+P = ParamSpec("P")
+T = TypeVar("T")
 TraceEvent = Literal["call", "line", "return", "exception", "opcode"]
 # What `sys.settrace` takes; the local trace function it returns gets the frame's next events.
 TraceFunction = Callable[[FrameType, TraceEvent, Any], Optional["TraceFunction"]]
@@ -47,7 +49,7 @@ class LineRecorder:
         self.stats: dict[int, LineStat] = {}
         self.high_water = 0  # the highest traced memory seen, for the call's own peak
 
-    def trace(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def trace(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `call` with this function's frames traced line by line."""
         previous = sys.gettrace()
         started = not tracemalloc.is_tracing()
