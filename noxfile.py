@@ -35,10 +35,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """flake8 and pylint, as the course requires."""
+    """flake8 and pylint, as the course requires, then mypy (strict) on reporter/."""
     session.install(".[lint,test]", "nox")
     session.run("flake8", *LINTED)
     session.run("pylint", *LINTED)
+    # Its files and strictness are in pyproject.toml's [tool.mypy].
+    session.run("mypy")
 
 
 @nox.session(default=False)

@@ -11,6 +11,9 @@
     work.dump_stat("work.prof")  # for snakeviz
     work.reset_stat()
 
+A type checker sees what `@profile_deco` returns as a `ProfiledCallable`: the function's own
+signature and return type, and the methods above (set on the wrapper at run time).
+
 What is measured, and where cProfile alone would break:
 
 - Only one profiler can be active in a thread (since Python 3.12, one cProfile in the whole
@@ -50,16 +53,26 @@ import sys
 import threading
 import tracemalloc
 import weakref
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, TextIO, TypeVar, Union, overload
+from typing import (Any, Concatenate, Generic, Optional, ParamSpec, Protocol, TextIO, TypeVar,
+                    Union, cast, overload)
 
-from reporter.harness import harness_keys, other_profiler
+from reporter.harness import PstatsKey, harness_keys, other_profiler
 from reporter.linetrace import LineRecorder
 from reporter.run import handoff
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+P2 = ParamSpec("P2")
+T = TypeVar("T")
+Y = TypeVar("Y")
+S = TypeVar("S")
+# pstats' table: key -> (primitive calls, calls, own s, cumulative s, {caller: its share}).
+PstatsTable = dict[PstatsKey, tuple[int, int, float, float,
+                                    dict[PstatsKey, tuple[int, int, float, float]]]]
 
 # Every decorated function, so the reporter's child can save what they accumulated.
 REGISTRY: "weakref.WeakSet[ProfiledFunction]" = weakref.WeakSet()
@@ -105,7 +118,7 @@ class ThreadCounts:
 class ProfiledFunction:
     """The state and the methods a decorated function carries (`print_stat` and friends)."""
 
-    def __init__(self, func: Callable[..., Any], memory: bool, lines: bool = False) -> None:
+    def __init__(self, func: Callable[..., object], memory: bool, lines: bool = False) -> None:
         self.func = func
         self.memory = memory
         self.recorder: Optional[LineRecorder] = None
@@ -156,8 +169,8 @@ class ProfiledFunction:
             self.counts.append(counts)
         return counts
 
-    def resume(self, counts: ThreadCounts, run: Callable[..., Any], *args: Any,
-               **kwargs: Any) -> Any:
+    def resume(self, counts: ThreadCounts, run: Callable[P, T], *args: P.args,
+               **kwargs: P.kwargs) -> T:
         """Run `run` (a call, or one step of a generator or coroutine), profiled if outermost."""
         profile = self._start(counts)
         if profile is None:
@@ -220,7 +233,7 @@ class ProfiledFunction:
         merged: Optional[pstats.Stats] = None
         for profile in idle:
             profile.create_stats()
-            if not profile.stats:  # type: ignore[attr-defined]
+            if not profile.stats:
                 continue
             if merged is None:
                 merged = pstats.Stats(profile)
@@ -319,7 +332,7 @@ class _MemoryWatch:
 
 def without_harness(stats: pstats.Stats) -> pstats.Stats:
     """The same statistics with the decorator's own frames (and what only they call) removed."""
-    table = stats.stats  # type: ignore[attr-defined]
+    table: PstatsTable = stats.stats  # type: ignore[attr-defined]
     ours = harness_keys(table)
     stats.stats = {  # type: ignore[attr-defined]
         key: (cc, nc, tt, ct, {c: edge for c, edge in callers.items() if c not in ours})
@@ -329,19 +342,95 @@ def without_harness(stats: pstats.Stats) -> pstats.Stats:
     stats.total_tt = 0.0  # type: ignore[attr-defined]
     stats.top_level = set()  # type: ignore[attr-defined]
     stats.fcn_list = None  # type: ignore[attr-defined]
-    stats.get_top_level_stats()  # type: ignore[attr-defined]
+    stats.get_top_level_stats()
     return stats
 
 
-@overload
-def profile_deco(func: F) -> F: ...
+class ProfiledStats(Protocol):
+    """What a decorated function carries beside its call, also when bound as a method: the
+    methods of its `ProfiledFunction`, and that object itself as `profiled`."""
+
+    @property
+    def profiled(self) -> ProfiledFunction:
+        """The accumulated state: calls, nested and unprofiled calls, memory per call."""
+
+    def print_stat(self, sort: Union[str, tuple[str, ...]] = "cumulative", lines: int = 20,
+                   stream: Optional[TextIO] = None) -> None:
+        """Print the calls made and the accumulated pstats table."""
+
+    def dump_stat(self, path: Union[str, Path]) -> None:
+        """Write the merged profile as a `.prof` file that pstats and snakeviz open."""
+
+    def reset_stat(self) -> None:
+        """Forget every call and profile so far."""
+
+    def stats(self) -> Optional[pstats.Stats]:
+        """Every thread's finished calls merged; None before any."""
+
+    def table(self, sort: str = "cumulative", lines: int = 20) -> str:
+        """`print_stat`'s output as a string."""
+
+    def summary(self) -> str:
+        """One line: how many calls, and how many were profiled in another call or not at all."""
+
+    def memory_summary(self) -> str:
+        """Net and peak bytes per outermost call: count, mean, max."""
+
+
+class ProfiledMethod(ProfiledStats, Protocol[P, R_co]):
+    """A decorated method, bound to its instance: called without `self`."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co:
+        """Call the method, profiled if outermost."""
+
+
+class ProfiledCallable(ProfiledStats, Protocol[P, R_co]):
+    """What `@profile_deco` returns: the function, with its signature and return type, and
+    `print_stat`, `dump_stat` and the rest (set on the wrapper at run time, so a type checker
+    and an editor know them only from here). On a class it binds like a function."""
+
+    @property
+    def __wrapped__(self) -> Callable[P, R_co]:
+        """The undecorated function."""
+
+    __name__: str
+    __qualname__: str
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co:
+        """Call the function, profiled if outermost."""
+
+    @overload
+    def __get__(self, instance: None, owner: Optional[type] = None,
+                /) -> ProfiledCallable[P, R_co]: ...
+
+    @overload
+    def __get__(self: ProfiledCallable[Concatenate[T, P2], R], instance: T,
+                owner: Optional[type] = None, /) -> ProfiledMethod[P2, R]: ...
+
+    def __get__(self, instance: object, owner: Optional[type] = None,
+                /) -> Union[ProfiledCallable[Any, Any], ProfiledMethod[Any, Any]]:
+        """On the class, the function itself; on an instance, the bound method."""
+
+
+# The wrapper's attributes, set by `profile_deco`, that `ProfiledStats` declares.
+_METHODS = ("print_stat", "reset_stat", "dump_stat", "stats", "table", "summary",
+            "memory_summary")
 
 
 @overload
-def profile_deco(*, memory: bool = False, lines: bool = False) -> Callable[[F], F]: ...
+def profile_deco(func: Callable[P, R], *, memory: bool = False,
+                 lines: bool = False) -> ProfiledCallable[P, R]: ...
 
 
-def profile_deco(func: Optional[F] = None, *, memory: bool = False, lines: bool = False) -> Any:
+@overload
+def profile_deco(*, memory: bool = False,
+                 lines: bool = False) -> Callable[[Callable[P, R]], ProfiledCallable[P, R]]: ...
+
+
+def profile_deco(func: Optional[Callable[P, R]] = None, *, memory: bool = False,
+                 lines: bool = False) -> Union[ProfiledCallable[P, R],
+                                               Callable[[Callable[P, R]],
+                                                        ProfiledCallable[P, R]]]:
     """Profile every call of a function with cProfile; `func.print_stat()` shows the total.
 
     Use as `@profile_deco`, `@profile_deco(memory=True)` or `@profile_deco(lines=True)`
@@ -350,39 +439,49 @@ def profile_deco(func: Optional[F] = None, *, memory: bool = False, lines: bool 
     its name, docstring and `__wrapped__`. See the module docstring for what is measured.
     """
     if func is None:
-        return functools.partial(profile_deco, memory=memory, lines=lines)
+        def decorate(function: Callable[P, R]) -> ProfiledCallable[P, R]:
+            return profile_deco(function, memory=memory, lines=lines)
+        return decorate
     if inspect.isasyncgenfunction(func):
         raise TypeError(f"profile_deco cannot profile the async generator function "
                         f"{func.__qualname__}")
     state = ProfiledFunction(func, memory, lines)
+    # Checking the kind of function narrows its return type away: R is still what it returns.
+    wrapper: Callable[P, object]
     if inspect.isgeneratorfunction(func):
         wrapper = _generator_wrapper(func, state)
     elif inspect.iscoroutinefunction(func):
         wrapper = _coroutine_wrapper(func, state)
     else:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # Inline, so a nested call adds one frame to the outer profile, not three.
-            counts = getattr(state.local, "counts", None) or state.thread_counts()
-            counts.calls += 1
-            if _COUNT_ONLY:
-                counts.unprofiled += 1
-                return func(*args, **kwargs)
-            if _ACTIVE.profile is not None:
-                counts.nested += 1
-                return func(*args, **kwargs)
-            return state.resume(counts, func, *args, **kwargs)
-    for method in ("print_stat", "reset_stat", "dump_stat", "stats", "table", "summary",
-                   "memory_summary"):
+        wrapper = _function_wrapper(func, state)
+    for method in _METHODS:
         setattr(wrapper, method, getattr(state, method))
-    wrapper.profiled = state  # type: ignore[attr-defined]
+    setattr(wrapper, "profiled", state)
+    # The attributes just set are what ProfiledCallable adds to the wrapper's own type.
+    return cast("ProfiledCallable[P, R]", wrapper)
+
+
+def _function_wrapper(func: Callable[P, R], state: ProfiledFunction) -> Callable[P, R]:
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        # Inline, so a nested call adds one frame to the outer profile, not three.
+        counts: ThreadCounts = getattr(state.local, "counts", None) or state.thread_counts()
+        counts.calls += 1
+        if _COUNT_ONLY:
+            counts.unprofiled += 1
+            return func(*args, **kwargs)
+        if _ACTIVE.profile is not None:
+            counts.nested += 1
+            return func(*args, **kwargs)
+        return state.resume(counts, func, *args, **kwargs)
     return wrapper
 
 
-def _generator_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Callable[..., Any]:
+def _generator_wrapper(func: Callable[P, Generator[Y, S, T]],
+                       state: ProfiledFunction) -> Callable[P, Generator[Y, S, T]]:
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        counts = getattr(state.local, "counts", None) or state.thread_counts()
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Generator[Y, S, T]:
+        counts: ThreadCounts = getattr(state.local, "counts", None) or state.thread_counts()
         counts.calls += 1
         if _COUNT_ONLY:  # a timing or profiled run: no step of ours between the resumes
             counts.unprofiled += 1
@@ -391,10 +490,11 @@ def _generator_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Cal
     return wrapper
 
 
-def _coroutine_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Callable[..., Any]:
+def _coroutine_wrapper(func: Callable[P, Coroutine[Any, Any, T]],
+                       state: ProfiledFunction) -> Callable[P, Coroutine[Any, Any, T]]:
     @functools.wraps(func)
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        counts = getattr(state.local, "counts", None) or state.thread_counts()
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        counts: ThreadCounts = getattr(state.local, "counts", None) or state.thread_counts()
         counts.calls += 1
         if _COUNT_ONLY:
             counts.unprofiled += 1
@@ -403,41 +503,43 @@ def _coroutine_wrapper(func: Callable[..., Any], state: ProfiledFunction) -> Cal
     return wrapper
 
 
-class _Steps:
+class _Steps(Generic[T]):
     """An awaitable that runs a coroutine one profiled step at a time."""
 
-    def __init__(self, state: ProfiledFunction, coroutine: Any) -> None:
+    def __init__(self, state: ProfiledFunction, coroutine: Coroutine[Any, Any, T]) -> None:
         self.state = state
         self.coroutine = coroutine
 
-    def __await__(self) -> Generator[Any, Any, Any]:
+    def __await__(self) -> Generator[Any, None, T]:
         return (yield from _drive(self.state, self.coroutine.__await__()))
 
 
-def _drive(state: ProfiledFunction, inner: Iterator[Any]) -> Generator[Any, Any, Any]:
+def _drive(state: ProfiledFunction, inner: Generator[Y, S, T]) -> Generator[Y, S, T]:
     """`yield from inner`, with each resume of `inner` profiled (PEP 380's expansion).
 
     A resume may happen in another thread than the call (a generator handed over), so the
     counters are looked up at each resume.
     """
     def counts() -> ThreadCounts:
-        return getattr(state.local, "counts", None) or state.thread_counts()
+        found: ThreadCounts = getattr(state.local, "counts", None) or state.thread_counts()
+        return found
 
-    sent: Any = None
+    sent: Any = None  # None to start, as `next` sends; then what the caller sent
     thrown: Optional[BaseException] = None
     while True:
         try:
             if thrown is not None:
                 error, thrown = thrown, None
-                value = state.resume(counts(), inner.throw, error)  # type: ignore[attr-defined]
+                value = state.resume(counts(), inner.throw, error)
             else:
-                value = state.resume(counts(), inner.send, sent)  # type: ignore[attr-defined]
+                value = state.resume(counts(), inner.send, sent)
         except StopIteration as stop:
-            return stop.value
+            result: T = stop.value  # what a Generator[Y, S, T] returns
+            return result
         try:
             sent = yield value
         except GeneratorExit:
-            inner.close()  # type: ignore[attr-defined]
+            inner.close()
             raise
         except BaseException as exc:  # pylint: disable=broad-exception-caught
             thrown, sent = exc, None

@@ -22,9 +22,13 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
-from typing import Any, Optional, TextIO
+from typing import Any, Literal, Optional, ParamSpec, TextIO, TypeVar
 
-TraceFunction = Callable[[FrameType, str, Any], Any]
+P = ParamSpec("P")
+T = TypeVar("T")
+TraceEvent = Literal["call", "line", "return", "exception", "opcode"]
+# What `sys.settrace` takes; the local trace function it returns gets the frame's next events.
+TraceFunction = Callable[[FrameType, TraceEvent, Any], Optional["TraceFunction"]]
 
 
 @dataclass
@@ -45,7 +49,7 @@ class LineRecorder:
         self.stats: dict[int, LineStat] = {}
         self.high_water = 0  # the highest traced memory seen, for the call's own peak
 
-    def trace(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def trace(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `call` with this function's frames traced line by line."""
         previous = sys.gettrace()
         started = not tracemalloc.is_tracing()
@@ -62,7 +66,7 @@ class LineRecorder:
     def _global(self, previous: Optional[TraceFunction]) -> TraceFunction:
         code = self.code
 
-        def on_call(frame: FrameType, event: str, arg: Any) -> Any:
+        def on_call(frame: FrameType, event: TraceEvent, arg: Any) -> Optional[TraceFunction]:
             chained = None
             if previous is not None:
                 chained = previous(frame, event, arg)
@@ -102,7 +106,7 @@ class _FrameTracer:
         self.since = 0.0
         self.memory = 0
 
-    def event(self, frame: FrameType, event: str, arg: Any) -> Any:
+    def event(self, frame: FrameType, event: TraceEvent, arg: Any) -> TraceFunction:
         """Charge the line that just ended; start timing the next."""
         if self.line and event in ("line", "return", "exception"):
             self._close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Optional, TypedDict
 
 from reporter.results import Frame
 
@@ -129,29 +129,38 @@ def size(tree: Frame) -> int:
 Location = tuple[str, str, int]
 
 
+class _Node(TypedDict):
+    """One frame while `from_stacks` builds: a plain dict, so that building stays cheap."""
+
+    children: dict[Location, _Node]
+    value: float
+    self: float
+
+
 def from_stacks(samples: Iterable[tuple[Iterable[Location], float]], name: str,
                 min_fraction: float = 0.0) -> Frame:
     """Build a tree from (stack from the root down, value) pairs, under a root called `name`;
     `prune(tree, min_fraction)` on the way, without making the frames it would fold."""
     # A dict per node while building keeps insertion linear in the total stack length.
-    root: dict[str, Any] = {"children": {}, "value": 0.0, "self": 0.0}
+    root: _Node = {"children": {}, "value": 0.0, "self": 0.0}
     for stack, value in samples:
         node = root
         node["value"] += value
         for location in stack:
             children = node["children"]
-            node = children.get(location)
-            if node is None:
-                node = children[location] = {"children": {}, "value": 0.0, "self": 0.0}
+            found = children.get(location)
+            if found is None:
+                found = children[location] = {"children": {}, "value": 0.0, "self": 0.0}
+            node = found
             node["value"] += value
         node["self"] += value
     return _freeze((name, "", 0), root, root["value"] * min_fraction)
 
 
-def _freeze(location: Location, root: dict[str, Any], threshold: float) -> Frame:
+def _freeze(location: Location, root: _Node, threshold: float) -> Frame:
     """Turn the building dicts into Frames without recursion (stacks can be thousands deep);
     children under `threshold` become one "[other]" frame per parent, as `prune` makes."""
-    def make(loc: Location, node: dict[str, Any]) -> Frame:
+    def make(loc: Location, node: _Node) -> Frame:
         return Frame(function=loc[0], file=loc[1], line=loc[2], value=node["value"],
                      self_value=node["self"])
 

@@ -119,8 +119,8 @@ def join(timed: Optional[LineTimeSummary], memory: Optional[MemraySummary],
         lines = texts.get(key[0], [])
         with_calls = t.with_calls_s / cpu if t and cpu else 0.0
         own = t.own_s / cpu if t and cpu else 0.0
-        rows.append(LineRow(
-            file=key[0], line=key[1], function=(t or m).function,  # type: ignore[union-attr]
+        rows.append(LineRow(  # the key is in one of times and memories at least
+            file=key[0], line=key[1], function=(t if t else memories[key]).function,
             source=lines[key[1] - 1].strip() if 0 < key[1] <= len(lines) else "",
             time_share=own, time_share_with_calls=with_calls,
             time_samples=t.samples if t else 0,

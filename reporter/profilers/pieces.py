@@ -21,17 +21,18 @@ Since 3.12 ours runs on a spare `sys.monitoring` tool beside the script's, in on
 
 from __future__ import annotations
 
+import _lsprof
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
-from typing import Any, Optional
+from types import CodeType, FrameType
+from typing import Any, Optional, Union
 
 from reporter.harness import is_harness
 from reporter.run import handoff
 
-Code = Any  # a code object, or a C function's name
+Code = Union[CodeType, str]  # a code object, or a C function's name
 Chain = list[tuple[Code, Code]]  # (frame's code, its caller's code), outermost first
 Table = dict[Any, list[Any]]  # pstats key -> [cc, nc, tt, ct, {caller key: [nc, cc, tt, ct]}]
 ToPstats = Callable[[handoff.RawStats], dict[Any, Any]]
@@ -41,7 +42,7 @@ ToPstats = Callable[[handoff.RawStats], dict[Any, Any]]
 class Piece:
     """One stretch of our profile, and the frames that spanned it."""
 
-    profile: Any
+    profile: _lsprof.Profiler
     seconds: float = 0.0
     spanning: Chain = field(default_factory=list)
 
@@ -148,7 +149,7 @@ def _common(first: list[FrameType], second: list[FrameType]) -> set[int]:
 
 def _chain(stack: list[FrameType], keep: set[int]) -> Chain:
     """The kept frames that are the script's (not ours), with their callers, outermost first."""
-    chain = []
+    chain: Chain = []
     for i, frame in enumerate(stack):
         if id(frame) in keep and not is_harness(frame.f_code.co_filename):
             parent = stack[i + 1].f_code if i + 1 < len(stack) else "~"
@@ -164,8 +165,9 @@ def _join(table: Table, part: dict[Any, Any], spanning: Chain, seconds: float,
     anchor = keys[-1] if keys else None
     roots = _roots(part) if anchor is not None else {}
     _add(table, part)
-    for key, edge in roots.items():
-        _edge(table, key, anchor[0], edge)
+    if anchor is not None:
+        for key, edge in roots.items():
+            _edge(table, key, anchor[0], edge)
     seen = set()
     for key, parent in keys:
         if key in seen:

@@ -25,7 +25,7 @@ import threading
 import time
 import types
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Optional
 
@@ -70,6 +70,10 @@ def capped_call_stack(frame: types.FrameType | None, event: str, arg: Any) -> li
 
 class GuardedSampler(stack_sampler.StackSampler):
     """A `StackSampler` whose cost per sample is bounded and whose interval backs off."""
+
+    # pyinstrument's clock (its timer function, or timeit's), which it leaves unannotated;
+    # declared only, so the method looked up is still pyinstrument's.
+    _timer: Callable[[], float]
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any, Optional, TypedDict
 
 from reporter.analysis import bench
 from reporter.analysis.frames import prune, walk
@@ -13,6 +13,19 @@ from reporter.results import Benchmark, Frame, GcCollection, MemoryPoint
 
 STATIC_TREE_FRACTION = 0.005
 PALETTE = ("#1565c0", "#e0793a", "#2e7d32", "#8e24aa", "#c62828", "#5d6470")
+# A bar before its geometry: label, value, whisker's low and high ends, whether undecided.
+BarRow = tuple[str, float, Optional[float], Optional[float], bool]
+Point = tuple[float, float]
+
+
+class GcDot(TypedDict):
+    """One dot of the collections' timeline."""
+
+    x: float
+    y: int
+    r: float
+    generation: int
+    title: str
 
 
 def tree_rows(tree: Frame) -> Iterator[tuple[str, Optional[Frame]]]:
@@ -44,6 +57,7 @@ def bars(result: Benchmark, operation: Optional[str] = None,
          width: int = 380) -> list[dict[str, Any]]:
     """Bar geometry for one operation's timings (median, IQR whisker) or, without an
     operation, for bytes per instance."""
+    rows: list[BarRow]
     if operation is None:
         rows = [(m.variant, m.bytes_per_instance, None, None, False)
                 for m in result.memory if m.supported]
@@ -84,7 +98,7 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150, *,
     `stacked` fills each series down to the axis, in order: give cumulative series, the
     largest first, and each band shows one part.
     """
-    def pairs(values: list[Any]) -> list[tuple[float, float]]:
+    def pairs(values: list[Any]) -> list[Point]:
         return [(float(v[0]), float(v[1])) if isinstance(v, (list, tuple)) else (float(i), float(v))
                 for i, v in enumerate(values)]
 
@@ -111,7 +125,7 @@ def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150, *,
     }
 
 
-def _hover_columns(data: dict[str, list[tuple[float, float]]], right: float, width: int,
+def _hover_columns(data: dict[str, list[Point]], right: float, width: int,
                    units: tuple[str, str], most: int) -> list[dict[str, Any]]:
     """Up to `most` columns across a chart, each titled with every series' nearest value."""
     columns = []
@@ -119,12 +133,17 @@ def _hover_columns(data: dict[str, list[tuple[float, float]]], right: float, wid
     step = right / count_
     for i in range(count_):
         at = (i + 0.5) * step
-        values = [(name, min(v, key=lambda p, at=at: abs(p[0] - at))) for name, v in data.items()]
+        values = [(name, _nearest(v, at)) for name, v in data.items()]
         label = ", ".join(f"{name} {label_of(p[1], units[1])}" for name, p in values)
         columns.append({"x": round(width * i * step / right, 1),
                         "w": round(width * step / right, 1),
                         "title": f"at {label_of(at, units[0])}: {label}"})
     return columns
+
+
+def _nearest(points: list[Point], x: float) -> Point:
+    """The first of the points nearest to `x` along the x axis."""
+    return min(points, key=lambda p: abs(p[0] - x))
 
 
 def memory_chart(points: list[MemoryPoint], width: int = 800,
@@ -168,7 +187,7 @@ def label_of(value: float, unit: str) -> str:
 
 
 def gc_timeline(events: list[GcCollection], duration: float,
-                width: int = 640) -> list[dict[str, float]]:
+                width: int = 640) -> list[GcDot]:
     """Dots for collections: x for when, a lane per generation, area for objects collected."""
     duration = max(duration, max((e.start_s for e in events), default=0.0), 1e-9)
     return [{"x": round(width * e.start_s / duration, 1), "y": 14 + 22 * e.generation,

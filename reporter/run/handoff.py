@@ -33,15 +33,15 @@ import tracemalloc
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from types import FrameType
-from typing import Any, Optional, Protocol
+from types import CodeType, FrameType
+from typing import Any, Optional, Protocol, Union
 
 from reporter.harness import describe_hook, is_harness, is_users
 from reporter.results import OwnTool
 
 # cProfile sits on the thread's profile hook up to 3.11, on sys.monitoring since.
 LEGACY_CPROFILE = sys.version_info < (3, 12)
-RealProfiler: type = _lsprof.Profiler
+RealProfiler = _lsprof.Profiler  # the real one, kept before the guard patches `_lsprof`
 _REAL_ENABLE = _lsprof.Profiler.enable
 _REAL_DISABLE = _lsprof.Profiler.disable
 _REAL_CLEAR = _lsprof.Profiler.clear
@@ -56,7 +56,7 @@ class CodeKey:
 
     __slots__ = ("code",)
 
-    def __init__(self, code: Any) -> None:
+    def __init__(self, code: Union[CodeType, str]) -> None:
         self.code = code
 
     def __hash__(self) -> int:
