@@ -17,7 +17,8 @@ from reporter.analysis.verdict import (CONFIDENCE, FASTER, SAME, SLOWER, UNDECID
                                        UNSUPPORTED, WORDS, Verdict, compare_samples,
                                        process_verdict, unsupported)
 from reporter.errors import reads
-from reporter.results import Benchmark, CaseTiming, InstanceMemory, from_data
+from reporter.results import Benchmark, CaseTiming, InstanceMemory
+from reporter.serial import from_data
 
 
 @reads("benchmark results")

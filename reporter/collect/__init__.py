@@ -30,6 +30,7 @@ from reporter.results import (Benchmark, CallMemoryStats, LineTimeSummary, Memra
 from reporter.run import runner
 from reporter.run.runner import Job, load_plan, read_record, repeats_path, working_folder
 from reporter.run.status import classify
+from reporter.serial import from_data
 from reporter.vocabulary import Mode
 
 STDERR_TAIL_BYTES = 4000
@@ -275,7 +276,7 @@ def own_tools(data: Any) -> list[OwnTool]:
     if not isinstance(data, list):
         return []
     try:
-        return [results.from_data(OwnTool, item, "own_tools") for item in data]
+        return [from_data(OwnTool, item, "own_tools") for item in data]
     except ReporterError:
         return []
 
@@ -414,7 +415,7 @@ def repeat_plan(path: Path) -> Optional[RepeatPlan]:
     """What the scheduler decided of the unprofiled repeats, if it wrote it."""
     data = read_record(path)
     try:
-        return results.from_data(RepeatPlan, data, "repeats") if data else None
+        return from_data(RepeatPlan, data, "repeats") if data else None
     except ReporterError:
         return None
 
