@@ -23,11 +23,13 @@ from reporter.environment import environment
 from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import specs
-from reporter.results import (Benchmark, CallMemoryStats, LineTimeSummary, MemraySummary,
-                              ChildProcess, Col, DecoratedFunction, DecoratedLine,
-                              MemoryInsights, Observation, OwnTool, ProcessStats, RepeatPlan, Run,
-                              RunRecord, ScriptOutput, WorkloadResult, WrittenFile)
+from reporter.results import (Benchmark, CallMemoryStats, Col, DecoratedFunction,
+                              LineTimeSummary, MemoryInsights, MemraySummary, Observation,
+                              ProcessStats, RepeatPlan, Run, RunRecord, ScriptOutput,
+                              WorkloadResult, WrittenFile)
 from reporter.run import runner
+from reporter.run.records import (CacheEntry, ChildMetrics, DecoratedRecord, ProbeRecord,
+                                  ProcessRecord, ProcessTree, WrittenEntry)
 from reporter.run.runner import Job, load_plan, read_record, repeats_path, working_folder
 from reporter.run.status import classify
 from reporter.serial import from_data
@@ -180,15 +182,20 @@ def collect_job(job: Job, raw: Path, work: Path,
     A job reused from an earlier run takes that run's summary instead of reading its
     captures again; if that is gone or unreadable, the copied files are read as usual.
     """
-    process = read_record(job.path(raw, ".process.json"))
-    reused = (process or {}).get("reused_from")
-    if isinstance(reused, dict):
+    try:
+        process, unreadable = ProcessRecord.read(job.path(raw, ".process.json")), ""
+    except ArtifactError as exc:  # the runner's own file, damaged: the run is not known
+        process, unreadable = None, str(exc)
+    reused = process.reused_from if process else None
+    if reused is not None:
         earlier = _earlier_record(work.parent, reused, job)
         if earlier is not None:
             earlier.artifacts = _artifacts(job, raw, work)
-            earlier.reused_from = f"{reused.get('run_id')} ({reused.get('created')})"
+            earlier.reused_from = f"{reused.run_id} ({reused.created})"
             return earlier
-    return _fresh_record(job, raw, work, process, summaries)
+    record = _fresh_record(job, raw, work, process, summaries)
+    record.artifact_error = record.artifact_error or unreadable or None
+    return record
 
 
 def _artifacts(job: Job, raw: Path, work: Path) -> dict[str, str]:
@@ -198,15 +205,15 @@ def _artifacts(job: Job, raw: Path, work: Path) -> dict[str, str]:
             if p is not None and p.is_file() and p.stat().st_size}
 
 
-def _earlier_record(out: Path, reused: dict[str, Any], job: Job) -> Optional[RunRecord]:
+def _earlier_record(out: Path, reused: CacheEntry, job: Job) -> Optional[RunRecord]:
     """The record of the same job in the earlier run's results.json, if it can be read."""
     try:
-        earlier = _load_results(out / str(reused["run_id"]) / "results.json")
-        workload = next(w for w in earlier.workloads if w.name == reused["workload"])
+        earlier = _load_results(out / reused.run_id / "results.json")
+        workload = next(w for w in earlier.workloads if w.name == reused.workload)
         return next(r for r in workload.runs
                     if (r.mode, r.profiler, r.repeat, r.label)
                     == (job.mode, job.profiler, job.repeat, job.label))
-    except (ReporterError, KeyError, StopIteration):
+    except (ReporterError, StopIteration):
         return None
 
 
@@ -215,10 +222,13 @@ def _load_results(path: Path) -> Run:
     return results.load(path)
 
 
-def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, Any]],
+def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[ProcessRecord],
                   summaries: Optional[Summaries] = None) -> RunRecord:
     """Read a job's files: how it ended, its captures, its gc and decorator records."""
-    metrics = read_record(job.path(raw, ".metrics.json"))
+    try:
+        metrics, unreadable = ChildMetrics.read(job.path(raw, ".metrics.json")), ""
+    except ArtifactError as exc:
+        metrics, unreadable = None, str(exc)
     status, reason, exit_code = classify(process, metrics)
     record = RunRecord(
         mode=job.mode,
@@ -227,23 +237,24 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
         status=status,
         reason=reason,
         exit_code=exit_code,
-        wall_s=_seconds((metrics or {}).get("wall_s")),
-        process_s=_seconds((process or {}).get("process_s")) or 0.0,
+        wall_s=metrics.wall_s if metrics else None,
+        process_s=process.process_s if process else 0.0,
         stderr_tail=tail(job.path(raw, ".stderr.txt")),
         label=job.label,
         extra_args=list(job.extra_args),
-        parallel=bool((process or {}).get("parallel")),
+        parallel=process.parallel if process else False,
         artifacts=_artifacts(job, raw, work),
+        artifact_error=unreadable or None,
     )
     try:
-        if process and isinstance(process.get("process"), dict):
-            record.process = process_stats(process["process"], record.process_s,
-                                           _window(process, metrics, record.wall_s))
-        if metrics and isinstance(metrics.get("memory"), dict):
-            record.insights = insights(metrics["memory"], (process or {}).get("rss_samples", []))
-        if metrics and isinstance(metrics.get("decorated"), list):
+        if process and process.process:
+            record.process = process_stats(process.process, record.process_s,
+                                           _window(process, metrics))
+        if metrics and metrics.memory:
+            record.insights = insights(metrics.memory, process.rss_samples if process else [])
+        if metrics:
             record.decorated = [decorated(d, job.path(raw, "").parent, work)
-                                for d in metrics["decorated"]]
+                                for d in metrics.decorated]
     except ArtifactError as exc:
         record.artifact_error = f"{job.stem}: {exc}"
     if job.profiler and process is not None:  # a profiler ran: summarise its capture
@@ -256,29 +267,17 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[dict[str, A
                               else PROFILERS[job.profiler].summarize(artifact))
         except ArtifactError as exc:
             record.artifact_error = str(exc)
-    record.own_tools = own_tools((metrics or {}).get("own_tools"))
-    record.written = written_files((process or {}).get("written"), job, raw, work)
+    record.own_tools = list(metrics.own_tools) if metrics else []
+    record.written = written_files(process.written if process else [], job, raw, work)
     record.partial, record.partial_reason = partial(record)
     return record
 
 
-def written_files(data: Any, job: Job, raw: Path, work: Path) -> list[WrittenFile]:
+def written_files(found: Sequence[WrittenEntry], job: Job, raw: Path,
+                  work: Path) -> list[WrittenFile]:
     """The files the run wrote in its working folder, as the runner listed them."""
-    if not isinstance(data, list):
-        return []
     folder = working_folder(raw, job).relative_to(work).as_posix()
-    return [WrittenFile(str(f["path"]), int(f["bytes"]), f"{folder}/{f['path']}")
-            for f in data if isinstance(f, dict) and "path" in f and "bytes" in f]
-
-
-def own_tools(data: Any) -> list[OwnTool]:
-    """The script's own profilers and tracers as the child's guard recorded them."""
-    if not isinstance(data, list):
-        return []
-    try:
-        return [from_data(OwnTool, item, "own_tools") for item in data]
-    except ReporterError:
-        return []
+    return [WrittenFile(f.path, f.bytes, f"{folder}/{f.path}") for f in found]
 
 
 # Less than this is the hand-off's own instant, not a stretch the profile missed.
@@ -300,94 +299,77 @@ def partial(record: RunRecord) -> tuple[bool, str]:
 
 
 @reads("gc and pymalloc record")
-def insights(data: dict[str, Any], rss: Sequence[Sequence[float]] = ()) -> MemoryInsights:
+def insights(data: ProbeRecord, rss: Sequence[Sequence[float]] = ()) -> MemoryInsights:
     """The probe's raw record (gc callback rows, pymalloc texts, object counts) made readable,
     with the runner's RSS samples timed from the script's start."""
-    events = gcstats.collections(data.get("gc_events", []))
-    start = float(data.get("script_started_at", 0.0))
+    events = gcstats.collections(data.gc_events)
+    start = data.script_started_at
     return MemoryInsights(
-        gc_enabled=bool(data.get("gc_enabled_before", True)),
+        gc_enabled=data.gc_enabled_before,
         gc_description=gcstats.describe_collector(
-            data.get("python_version", []), data.get("gc_threshold", []),
-            bool(data.get("gc_enabled_before", True))),
-        generations=gcstats.generations(events, data.get("gc_threshold", []),
-                                        int(data.get("gc_generations", gcstats.GENERATIONS))),
+            data.python_version, data.gc_threshold, data.gc_enabled_before),
+        generations=gcstats.generations(events, data.gc_threshold, data.gc_generations),
         collections=gcstats.thin(events),
-        collections_dropped=int(data.get("gc_events_dropped", 0)),
-        collected_after_release=int(data.get("collected_after_release", 0)),
-        pymalloc_before=pymalloc.parse_or_none(data.get("mallocstats_before")),
-        pymalloc_end=pymalloc.parse_or_none(data.get("mallocstats_end")),
-        pymalloc_released=pymalloc.parse_or_none(data.get("mallocstats_released")),
-        objects=gcstats.type_growth(data.get("objects_before", {}), data.get("objects_end", {})),
-        max_rss_bytes=int(data.get("max_rss_kib", 0)) * 1024,
+        collections_dropped=data.gc_events_dropped,
+        collected_after_release=data.collected_after_release,
+        pymalloc_before=pymalloc.parse_or_none(data.mallocstats_before),
+        pymalloc_end=pymalloc.parse_or_none(data.mallocstats_end),
+        pymalloc_released=pymalloc.parse_or_none(data.mallocstats_released),
+        objects=gcstats.type_growth(data.objects_before, data.objects_end),
+        max_rss_bytes=data.max_rss_kib * 1024,
         rss_samples=series.keep_peaks(
             [[round(float(t) - start, 4), float(v)] for t, v in rss if float(t) >= start],
             lambda sample: sample[1]),
-        observations=[Observation(str(name), value)
-                      for name, value in data.get("observations", [])],
-        modules_before=int(data.get("modules_before", 0)),
-        harness_modules=int(data.get("harness_modules", 0)),
-        tracked_before=int(data.get("tracked_before", 0)),
+        observations=[Observation(str(name), value) for name, value in data.observations],
+        modules_before=data.modules_before,
+        harness_modules=data.harness_modules,
+        tracked_before=data.tracked_before,
     )
 
 
-def _window(process: dict[str, Any], metrics: Optional[dict[str, Any]],
-            wall_s: Optional[float]) -> tuple[float, float]:
+def _window(process: ProcessRecord, metrics: Optional[ChildMetrics]) -> tuple[float, float]:
     """When the script ran, in seconds since the runner started the child; (0, 0) if the
     child did not say."""
-    began = (metrics or {}).get("started_at")
-    if not isinstance(began, (int, float)) or wall_s is None:
+    if metrics is None or metrics.started_at is None or metrics.wall_s is None:
         return 0.0, 0.0
-    start = float(began) - float(process.get("started_at", began))
-    return round(start, 4), round(start + wall_s, 4)
+    start = metrics.started_at - process.started_at
+    return round(start, 4), round(start + metrics.wall_s, 4)
 
 
-@reads("process record")
-def process_stats(data: dict[str, Any], elapsed_s: float,
+def process_stats(tree: ProcessTree, elapsed_s: float,
                   window: tuple[float, float] = (0.0, 0.0)) -> ProcessStats:
     """The runner's view of the child's process tree, its series thinned for drawing."""
-    totals = data["totals"]
-    samples = data.get("series", [])
-    children = data.get("children", [])
+    totals, samples = tree.totals, tree.series
     return ProcessStats(
         elapsed_s=elapsed_s,
-        user_s=float(totals["user_s"]), system_s=float(totals["system_s"]),
-        max_rss_bytes=max([int(totals["vm_hwm_bytes"]), *(int(p[Col.RSS]) for p in samples),
-                           *(int(c["peak_rss_bytes"]) for c in children)]),
+        user_s=totals.user_s, system_s=totals.system_s,
+        max_rss_bytes=max([totals.vm_hwm_bytes, *(int(p[Col.RSS]) for p in samples),
+                           *(c.peak_rss_bytes for c in tree.children)]),
         tree_peak_rss_bytes=max((int(p[Col.TREE_RSS]) for p in samples), default=0),
         script_start_s=window[0], script_end_s=window[1],
-        vm_hwm_bytes=int(totals["vm_hwm_bytes"]),
-        vm_peak_bytes=int(totals["vm_peak_bytes"]),
-        minor_faults=int(totals["minor_faults"]), major_faults=int(totals["major_faults"]),
-        ctx_voluntary=int(totals["ctx_voluntary"]),
-        ctx_involuntary=int(totals["ctx_involuntary"]), max_threads=int(totals["max_threads"]),
-        read_bytes=int(totals["read_bytes"]), write_bytes=int(totals["write_bytes"]),
-        rchar=int(totals["rchar"]), wchar=int(totals["wchar"]),
+        vm_hwm_bytes=totals.vm_hwm_bytes,
+        vm_peak_bytes=totals.vm_peak_bytes,
+        minor_faults=totals.minor_faults, major_faults=totals.major_faults,
+        ctx_voluntary=totals.ctx_voluntary,
+        ctx_involuntary=totals.ctx_involuntary, max_threads=totals.max_threads,
+        read_bytes=totals.read_bytes, write_bytes=totals.write_bytes,
+        rchar=totals.rchar, wchar=totals.wchar,
         waiting_share=series.share(samples, Col.IN_D),
         running_share=series.share(samples, Col.IN_R),
-        series=[[float(v) for v in p]
-                for p in series.keep_peaks(samples, lambda p: p[Col.TREE_RSS])],
-        children=[ChildProcess(
-            pid=int(c["pid"]), command=str(c["command"]),
-            first_seen_s=float(c["first_seen_s"]), user_s=float(c["user_s"]),
-            system_s=float(c["system_s"]), peak_rss_bytes=int(c["peak_rss_bytes"]),
-            read_bytes=int(c["read_bytes"]), write_bytes=int(c["write_bytes"]),
-            rchar=int(c["rchar"]), wchar=int(c["wchar"])) for c in children],
+        series=series.keep_peaks(samples, lambda p: p[Col.TREE_RSS]),
+        children=list(tree.children),
     )
 
 
 @reads("record of a decorated function")
-def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFunction:
+def decorated(data: DecoratedRecord, folder: Path, work: Path) -> DecoratedFunction:
     """A decorated function's counters, its dumped profile summarised, its memory per call."""
-    prof = folder / str(data["prof"])
-    memory = [(int(net), int(peak)) for net, peak in data.get("memory", [])]
+    prof = folder / data.prof
+    memory = [(net, peak) for net, peak in data.memory]
     found = DecoratedFunction(
-        name=str(data["name"]), calls=int(data["calls"]), nested_calls=int(data["nested"]),
-        unprofiled_calls=int(data["unprofiled"]), artifact=prof.relative_to(work).as_posix(),
-        profile=None, file=str(data.get("file", "")),
-        lines=[DecoratedLine(int(n), str(text), int(hits), float(spent), int(increment),
-                             int(peak))
-               for n, text, hits, spent, increment, peak in data.get("lines", [])],
+        name=data.name, calls=data.calls, nested_calls=data.nested,
+        unprofiled_calls=data.unprofiled, artifact=prof.relative_to(work).as_posix(),
+        profile=None, file=data.file, lines=list(data.lines),
         memory=CallMemoryStats(
             calls=len(memory), net_mean=sum(n for n, _ in memory) / len(memory),
             net_max=max(n for n, _ in memory), peak_mean=sum(p for _, p in memory) / len(memory),
@@ -398,12 +380,6 @@ def decorated(data: dict[str, Any], folder: Path, work: Path) -> DecoratedFuncti
     except ArtifactError as exc:
         found.error = str(exc)
     return found
-
-
-def _seconds(value: Any) -> Optional[float]:
-    """A duration read from a child's file, or None if it is not a plain number."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-    return float(value) if ok else None
 
 
 def jobs_workload(jobs: Sequence[Job], name: str) -> runner.Workload:

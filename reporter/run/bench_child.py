@@ -38,6 +38,8 @@ from reporter.analysis import verdict
 from reporter.benchmark import CASES_NAME, Case, normalise
 from reporter.harness import COUNT_ONLY_ENV
 from reporter.run.probes import limit_memory, malloc_stats
+from reporter.run.records import RECORDS_VERSION, ChildMetrics, RaisedException
+from reporter.vocabulary import Mode
 
 GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
 
@@ -45,10 +47,11 @@ GC_ON = "import gc as _reporter_gc\n_reporter_gc.enable()\n"
 def main(argv: Optional[list[str]] = None) -> int:
     """Load the script as a module, measure its cases, write the results and the metrics."""
     args = _parse(argv)
-    metrics: dict[str, Any] = {"mode": "memory" if args.memory else "timing", "pid": os.getpid()}
+    metrics = ChildMetrics(version=RECORDS_VERSION,
+                           mode=Mode.BENCH_MEMORY if args.memory else Mode.BENCH, pid=os.getpid())
     started = time.perf_counter()
     os.environ[COUNT_ONLY_ENV] = "1"  # a decorated function called by a case only counts
-    limit_memory(args.memory_limit, metrics)
+    metrics.memory_limit = limit_memory(args.memory_limit)
     try:
         sys.argv = [args.script, *args.script_args]
         sys.path[0] = os.path.dirname(os.path.abspath(args.script))
@@ -70,11 +73,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # Anything the script or its cases raise is the result of this run, reported as such.
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
+        metrics.exception = RaisedException(type(exc).__qualname__, str(exc)[:2000])
         return 1
     finally:
-        metrics["wall_s"] = time.perf_counter() - started
-        Path(args.metrics).write_text(json.dumps(metrics), encoding="utf-8")
+        metrics.wall_s = time.perf_counter() - started
+        metrics.write(Path(args.metrics))
 
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:

@@ -18,12 +18,15 @@ import platform
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from reporter.declarations import project_files
 from reporter.environment import package_versions
-from reporter.serial import write_atomic
+from reporter.errors import ArtifactError
+from reporter.run.records import CacheEntry, ProcessRecord
+from reporter.serial import dumps, from_data, write_atomic
 
 CACHE = ".cache"
 PACKAGES = ("pyinstrument", "memray")
@@ -53,40 +56,44 @@ class Cache:
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
-    def lookup(self, key: str) -> Optional[dict[str, Any]]:
+    def lookup(self, key: str) -> Optional[CacheEntry]:
         """The entry for a key, if its report folder still exists."""
         try:
-            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if (self.out / entry["run_id"] / "raw" / entry["workload"]).is_dir():
-                return entry
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return None
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            entry = from_data(CacheEntry, data)
+        except (OSError, ValueError, TypeError):
+            return None
+        return entry if (self.out / entry.run_id / "raw" / entry.workload).is_dir() else None
 
     def remember(self, key: str, run_id: str, workload: str, stem: str) -> None:
         """Note that this run's folder will hold the job's files under that name."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / f"{key}.json", json.dumps({
-            "run_id": run_id, "workload": workload, "stem": stem,
-            "created": time.strftime("%Y-%m-%d %H:%M:%S")}))
+        write_atomic(self.folder / f"{key}.json", dumps(CacheEntry(
+            run_id, workload, stem, time.strftime("%Y-%m-%d %H:%M:%S"))))
 
-    def copy(self, entry: dict[str, Any], target: Path, stem: str) -> bool:
-        """Bring the entry's files into `target` (a workload's raw folder) under `stem`."""
-        source = self.out / entry["run_id"] / "raw" / entry["workload"]
-        found = sorted(source.glob(f"{entry['stem']}.*"))
-        if not any(p.name.endswith(".process.json") for p in found):
-            return False
+    def copy(self, entry: CacheEntry, target: Path, stem: str) -> Optional[ProcessRecord]:
+        """Bring the entry's files into `target` (a workload's raw folder) under `stem`; the
+        copied process record, marked as reused, for the caller to write; None if the
+        entry's files are gone or unreadable."""
+        source = self.out / entry.run_id / "raw" / entry.workload
+        found = sorted(source.glob(f"{entry.stem}.*"))
+        try:
+            record = ProcessRecord.read(source / f"{entry.stem}.process.json")
+        except ArtifactError:
+            return None
+        if record is None:
+            return None
         target.mkdir(parents=True, exist_ok=True)
         for path in found:
-            destination = target / (stem + path.name[len(entry["stem"]):])
+            destination = target / (stem + path.name[len(entry.stem):])
             try:
                 os.link(path, destination)  # same file system: no copy at all
             except OSError:
                 shutil.copy2(path, destination)
-        written = source / "files" / entry["stem"]  # what the script wrote, in its folder
+        written = source / "files" / entry.stem  # what the script wrote, in its folder
         if written.is_dir():
             shutil.copytree(written, target / "files" / stem, dirs_exist_ok=True)
-        return True
+        return replace(record, reused_from=entry)
 
 
 def _digest(path: Path) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import ctypes
-import json
 import os
 import pkgutil  # noqa: F401  # pylint: disable=unused-import  # imported by runpy.run_path:
 # here, outside the capture, so that its import is not profiled as part of the script
@@ -29,7 +28,10 @@ from typing import Any, Optional
 from reporter.harness import COUNT_ONLY_ENV
 from reporter.profilers.base import resolve
 from reporter.run import handoff, procfs
+from reporter.results.schema import DecoratedLine
 from reporter.run.probes import MemoryProbe, limit_memory
+from reporter.run.records import (RECORDS_VERSION, ChildMetrics, DecoratedRecord,
+                                  RaisedException)
 from reporter.vocabulary import Mode
 
 
@@ -49,7 +51,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     # gets the default SIGTERM back, or a pool's terminate() would hang on our exception.
     os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
     mode = Mode(args.mode)
-    metrics: dict[str, Any] = {"mode": args.mode, "pid": os.getpid()}
+    metrics = ChildMetrics(version=RECORDS_VERSION, mode=mode, pid=os.getpid())
     adopt_orphans()
     profiler = resolve(args.profiler) if args.profiler else None
     capture: AbstractContextManager[None] = (
@@ -60,8 +62,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         os.environ[COUNT_ONLY_ENV] = "1"  # the decorator must not cost a timed or profiled run
     prefix = str(args.metrics).removesuffix(".metrics.json")
     script = enter(args)
-    exit_code = 0
-    limit_memory(args.memory_limit, metrics)
+    exit_code, saved = 0, False
+    metrics.memory_limit = limit_memory(args.memory_limit)
     if probe:
         probe.start()
     # The script's own profilers and tracers are recorded in every run but the timing ones,
@@ -72,34 +74,35 @@ def main(argv: Optional[list[str]] = None) -> int:
             # The clock runs inside the capture: the profiler's set-up and the saving of its
             # capture are left out, its cost while the script runs is in.
             started = time.perf_counter()
-            metrics["started_at"] = time.time()  # the script's window in the runner's series
+            metrics.started_at = time.time()  # the script's window in the runner's series
             try:
                 namespace = (runpy.run_module(args.script, run_name="__main__", alter_sys=True)
                              if args.module else runpy.run_path(script, run_name="__main__"))
             finally:
-                metrics["wall_s"] = time.perf_counter() - started
+                metrics.wall_s = time.perf_counter() - started
                 record_own_tools(guarding, metrics)
                 if probe:
                     probe.stop()
         if mode == Mode.DECORATED:
-            metrics["decorated"] = save_decorated(prefix)
+            metrics.decorated = save_decorated(prefix)
+            saved = True
         if probe:
             probe.finish(namespace)
     except SystemExit as exc:
         exit_code = _exit_code(exc)
-        metrics["system_exit"] = exit_code
+        metrics.system_exit = exit_code
     except BaseException as exc:  # pylint: disable=broad-exception-caught
         # Whatever the script raised is its result, reported like the interpreter would.
         traceback.print_exc()
-        metrics["exception"] = {"type": type(exc).__qualname__, "message": str(exc)[:2000]}
+        metrics.exception = RaisedException(type(exc).__qualname__, str(exc)[:2000])
         exit_code = 1
     finally:
-        if mode == Mode.DECORATED and "decorated" not in metrics:
-            metrics["decorated"] = save_decorated(prefix)  # what a failing script had done
+        if mode == Mode.DECORATED and not saved:
+            metrics.decorated = save_decorated(prefix)  # what a failing script had done
         if probe:
             probe.finish(None)  # a script that raised still leaves its gc and pymalloc record
-            metrics["memory"] = probe.result()
-        _write_metrics(Path(args.metrics), metrics)
+            metrics.memory = probe.result()
+        metrics.write(Path(args.metrics))
     return exit_code
 
 
@@ -115,12 +118,12 @@ def enter(args: argparse.Namespace) -> str:
     return script
 
 
-def record_own_tools(guard: Optional[handoff.Guard], metrics: dict[str, Any]) -> None:
+def record_own_tools(guard: Optional[handoff.Guard], metrics: ChildMetrics) -> None:
     """The script's own profilers and tracers, as the guard saw them; the guard is taken
     down first, so nothing of ours runs as the script's any more."""
     if guard is not None:
         guard.uninstall()
-        metrics["own_tools"] = guard.report()
+        metrics.own_tools = guard.report()
 
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -172,7 +175,7 @@ def _signal(pid: int, number: int) -> None:
         pass
 
 
-def save_decorated(prefix: str) -> list[dict[str, Any]]:
+def save_decorated(prefix: str) -> list[DecoratedRecord]:
     """Dump what each `profile_deco` function of the script accumulated, if it used any."""
     decorator = sys.modules.get("reporter.decorator")
     if decorator is None:
@@ -183,20 +186,15 @@ def save_decorated(prefix: str) -> list[dict[str, Any]]:
             continue
         path = f"{prefix}.decorated-{i}.prof"
         state.dump_stat(path)
-        saved.append({"name": state.name, "calls": state.calls, "nested": state.nested_calls,
-                      "unprofiled": state.unprofiled_calls, "prof": os.path.basename(path),
-                      "memory": [[m.net, m.peak] for m in state.memory_per_call],
-                      **_lines(state.recorder)})
+        recorder = state.recorder  # a `lines=True` function's table, per line
+        saved.append(DecoratedRecord(
+            name=state.name, calls=state.calls, nested=state.nested_calls,
+            unprofiled=state.unprofiled_calls, prof=os.path.basename(path),
+            memory=[[m.net, m.peak] for m in state.memory_per_call],
+            file=recorder.code.co_filename if recorder else "",
+            lines=[DecoratedLine(n, text, s.hits, s.time_s, s.increment_bytes, s.peak_bytes)
+                   for n, text, s in recorder.rows()] if recorder else []))
     return saved
-
-
-def _lines(recorder: Any) -> dict[str, Any]:
-    """A `lines=True` function's table: its file, and per line its source and figures."""
-    if recorder is None:
-        return {}
-    return {"file": recorder.code.co_filename,
-            "lines": [[n, text, s.hits, s.time_s, s.increment_bytes, s.peak_bytes]
-                      for n, text, s in recorder.rows()]}
 
 
 def _parse(argv: Optional[list[str]]) -> argparse.Namespace:
@@ -224,12 +222,6 @@ def _exit_code(exc: SystemExit) -> int:
         return exc.code
     print(exc.code, file=sys.stderr)
     return 1
-
-
-def _write_metrics(path: Path, metrics: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(metrics, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

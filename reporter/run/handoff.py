@@ -32,7 +32,6 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from types import CodeType, FrameType
 from typing import Any, Optional, Protocol, Union
 
@@ -195,9 +194,9 @@ class Guard:
             use.active_s += now - since
         self.open.clear()
 
-    def report(self) -> list[dict[str, Any]]:
-        """Every use, for the child's metrics."""
-        return [asdict(u) for u in sorted(self.uses.values(), key=lambda u: u.first_s)]
+    def report(self) -> list[OwnTool]:
+        """Every use, for the child's metrics, in the order they began."""
+        return sorted(self.uses.values(), key=lambda u: u.first_s)
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         self.patched.append((owner, name, getattr(owner, name)))

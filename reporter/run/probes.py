@@ -18,7 +18,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from typing import Any, Optional
+
+from reporter.run.records import ProbeRecord
 
 MAX_GC_EVENTS = 20_000
 TOP_TYPES = 60
@@ -30,7 +33,7 @@ class MemoryProbe:
     """Records gc collections, pymalloc state and object counts around one script run."""
 
     def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
+        self.data = ProbeRecord()
         self.events: list[list[float]] = []
         self.dropped = 0
         self._collection_start = 0.0
@@ -40,21 +43,21 @@ class MemoryProbe:
     def start(self) -> None:
         """Take the "before" state, then begin watching; call just before the script starts."""
         gc.collect()  # the "before" figures: the interpreter as the script finds it
-        self.data["mallocstats_before"] = malloc_stats()
-        self.data["objects_before"] = count_objects()
+        data = self.data
+        data.mallocstats_before = malloc_stats()
+        data.objects_before = count_objects()
         # What the interpreter holds as the script finds it, and how much of that is ours.
-        self.data["modules_before"] = len(sys.modules)
-        self.data["harness_modules"] = sum(name.split(".")[0] == "reporter" for name in sys.modules)
-        self.data["tracked_before"] = len(gc.get_objects())
+        data.modules_before = len(sys.modules)
+        data.harness_modules = sum(name.split(".")[0] == "reporter" for name in sys.modules)
+        data.tracked_before = len(gc.get_objects())
         # The harness's own garbage is collected now, so that the script's counts start at
         # zero and its first collection comes when its own allocations call for it.
         gc.collect()
-        self.data["gc_threshold"] = list(gc.get_threshold())
-        self.data["gc_generations"] = len(gc.get_stats())
-        self.data["python_version"] = list(sys.version_info[:3])
-        self.data["gc_count_before"] = list(gc.get_count())
-        self.data["gc_enabled_before"] = gc.isenabled()
-        self.data["script_started_at"] = time.time()
+        data.gc_threshold = list(gc.get_threshold())
+        data.gc_generations = len(gc.get_stats())
+        data.python_version = list(sys.version_info[:3])
+        data.gc_enabled_before = gc.isenabled()
+        data.script_started_at = time.time()
         self._origin = time.perf_counter()
         gc.callbacks.append(self._on_gc)
 
@@ -62,27 +65,24 @@ class MemoryProbe:
         """Stop watching; call as soon as the script returns or raises."""
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
-        self.data["gc_count_after"] = list(gc.get_count())
-        self.data["gc_enabled_after"] = gc.isenabled()
-        self.data["gc_stats"] = gc.get_stats()
 
     def finish(self, namespace: Optional[dict[str, Any]]) -> None:
         """The state at the end (the script's globals alive), then after releasing them."""
         if self._finished:
             return
         self._finished = True
-        self.data["mallocstats_end"] = malloc_stats()
-        self.data["objects_end"] = count_objects()
-        self.data["observations"] = observations(namespace or {})
+        self.data.mallocstats_end = malloc_stats()
+        self.data.objects_end = count_objects()
+        self.data.observations = observations(namespace or {})
         if namespace is not None:
             namespace.clear()
-        self.data["collected_after_release"] = gc.collect()
-        self.data["mallocstats_released"] = malloc_stats()
-        self.data["max_rss_kib"] = peak_rss_kib()
+        self.data.collected_after_release = gc.collect()
+        self.data.mallocstats_released = malloc_stats()
+        self.data.max_rss_kib = peak_rss_kib()
 
-    def result(self) -> dict[str, Any]:
+    def result(self) -> ProbeRecord:
         """Everything recorded, ready for the metrics file."""
-        return {**self.data, "gc_events": self.events, "gc_events_dropped": self.dropped}
+        return replace(self.data, gc_events=self.events, gc_events_dropped=self.dropped)
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -96,14 +96,16 @@ class MemoryProbe:
             self.dropped += 1
 
 
-def limit_memory(limit: int, metrics: dict[str, Any]) -> None:
-    """Cap the address space the script may use; MemoryError past it says so in the report."""
-    if limit > 0:
-        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        metrics["memory_limit"] = limit
+def limit_memory(limit: int) -> int:
+    """Cap the address space the script may use (MemoryError past it says so in the report);
+    the limit set, 0 for none."""
+    if limit <= 0:
+        return 0
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return limit
 
 
 def count_objects() -> dict[str, int]:

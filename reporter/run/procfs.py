@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from reporter.results import Col
+from reporter.results import ChildProcess, Col
+from reporter.run.records import ProcessTotals, ProcessTree
 
 TICK_S = 1.0 / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -180,33 +181,34 @@ class TreeWatch:
         if io and self.pid in self.last:
             self.last[self.pid].io = io
 
-    def record(self, rusage: Any) -> dict[str, Any]:
+    def record(self, rusage: Any) -> ProcessTree:
         """What process.json keeps: the totals (rusage for what polling may miss), the series
         and one entry per process the child started."""
         main = self.last.get(self.pid)
         started = [p for p in self.last if p != self.pid]
-        return {
-            "totals": {
-                "user_s": rusage.ru_utime if rusage else 0.0,
-                "system_s": rusage.ru_stime if rusage else 0.0,
-                # counts the runner's pages the child held between fork and exec: not used
-                "rusage_max_rss_bytes": rusage.ru_maxrss * 1024 if rusage else 0,
-                "minor_faults": rusage.ru_minflt if rusage else 0,
-                "major_faults": rusage.ru_majflt if rusage else 0,
-                "ctx_voluntary": rusage.ru_nvcsw if rusage else 0,
-                "ctx_involuntary": rusage.ru_nivcsw if rusage else 0,
-                "vm_hwm_bytes": self.main_peaks.get("VmHWM", 0),
-                "vm_peak_bytes": self.main_peaks.get("VmPeak", 0),
-                "max_threads": max((int(p[Col.THREADS]) for p in self.series), default=0),
-                **{k: sum(r.io.get(k, 0) for r in self.last.values()) for k in IO_FIELDS},
-                "main_io": main.io if main else {},
-            },
-            "series": self.series,
-            "children": [{
-                "pid": pid, "command": self._command(pid),
-                "first_seen_s": round(self.first_seen.get(pid, 0.0), 4),
-                "user_s": self.last[pid].user_s, "system_s": self.last[pid].system_s,
-                "peak_rss_bytes": self.peak_rss.get(pid, 0),
-                **{k: self.last[pid].io.get(k, 0) for k in IO_FIELDS},
-            } for pid in started],
-        }
+        io = {k: sum(r.io.get(k, 0) for r in self.last.values()) for k in IO_FIELDS}
+        return ProcessTree(
+            totals=ProcessTotals(
+                user_s=rusage.ru_utime if rusage else 0.0,
+                system_s=rusage.ru_stime if rusage else 0.0,
+                rusage_max_rss_bytes=rusage.ru_maxrss * 1024 if rusage else 0,
+                minor_faults=rusage.ru_minflt if rusage else 0,
+                major_faults=rusage.ru_majflt if rusage else 0,
+                ctx_voluntary=rusage.ru_nvcsw if rusage else 0,
+                ctx_involuntary=rusage.ru_nivcsw if rusage else 0,
+                vm_hwm_bytes=self.main_peaks.get("VmHWM", 0),
+                vm_peak_bytes=self.main_peaks.get("VmPeak", 0),
+                max_threads=max((int(p[Col.THREADS]) for p in self.series), default=0),
+                rchar=io["rchar"], wchar=io["wchar"], read_bytes=io["read_bytes"],
+                write_bytes=io["write_bytes"], main_io=main.io if main else {}),
+            series=self.series,
+            children=[ChildProcess(
+                pid=pid, command=self._command(pid),
+                first_seen_s=round(self.first_seen.get(pid, 0.0), 4),
+                user_s=self.last[pid].user_s, system_s=self.last[pid].system_s,
+                peak_rss_bytes=self.peak_rss.get(pid, 0),
+                read_bytes=self.last[pid].io.get("read_bytes", 0),
+                write_bytes=self.last[pid].io.get("write_bytes", 0),
+                rchar=self.last[pid].io.get("rchar", 0), wchar=self.last[pid].io.get("wchar", 0),
+            ) for pid in started],
+        )

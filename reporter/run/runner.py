@@ -31,8 +31,10 @@ from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import resolve, spec_of
 from reporter.vocabulary import Mode, Status
+from reporter.errors import ArtifactError
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
+from reporter.run.records import RECORDS_VERSION, ChildMetrics, ProcessRecord, WrittenEntry
 from reporter.run.status import classify
 
 BENCH_SUFFIX = ".bench.json"
@@ -281,7 +283,7 @@ class WorkingFolder:
                 continue
             self.links.append(link)
 
-    def written(self) -> list[dict[str, Any]]:
+    def written(self) -> list[WrittenEntry]:
         """Take the links away again (a report must not hold links into the user's folders,
         nor zip them); what is left is what the script wrote: path and size, at most
         MAX_WRITTEN."""
@@ -290,20 +292,20 @@ class WorkingFolder:
         for link in self.links:
             if link.is_symlink():
                 link.unlink()
-        found = []
+        found: list[WrittenEntry] = []
         for top, _, files in os.walk(self.folder):
             for name in files:
                 path = Path(top, name)
                 if not path.is_symlink():
-                    found.append({"path": path.relative_to(self.folder).as_posix(),
-                                  "bytes": path.stat().st_size})
+                    found.append(WrittenEntry(path.relative_to(self.folder).as_posix(),
+                                              path.stat().st_size))
         if not found:
             shutil.rmtree(self.folder, ignore_errors=True)
-        return sorted(found, key=lambda f: f["path"])[:MAX_WRITTEN]
+        return sorted(found, key=lambda f: f.path)[:MAX_WRITTEN]
 
 
 def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Event] = None,
-            parallel: bool = False) -> dict[str, Any]:
+            parallel: bool = False) -> ProcessRecord:
     """Run one child in its own process group; kill the group on timeout, on `stop`, or when
     it is done.
 
@@ -333,20 +335,21 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
         finally:
             _kill_group(child.pid)  # whatever the script spawned and left behind
             reap(child, block=True, tree=tree)
-            record = {
-                "returncode": child.returncode,
-                "timed_out": timed_out,
-                "interrupted": interrupted,
-                "timeout": limits.timeout,
-                "process_s": time.perf_counter() - started,
-                "started_at": started_at,
-                "ended_at": time.time(),
-                "parallel": parallel,
-                "rss_samples": [[round(started_at + p[0], 4), p[3]] for p in tree.series],
-                "process": tree.record(getattr(child, "rusage", None)),
-                "written": folder.written(),
-            }
-            job.path(raw_dir, ".process.json").write_text(json.dumps(record), encoding="utf-8")
+            record = ProcessRecord(
+                version=RECORDS_VERSION,
+                returncode=child.returncode,
+                timed_out=timed_out,
+                interrupted=interrupted,
+                timeout=limits.timeout,
+                process_s=time.perf_counter() - started,
+                started_at=started_at,
+                ended_at=time.time(),
+                parallel=parallel,
+                rss_samples=[[round(started_at + p[0], 4), p[3]] for p in tree.series],
+                process=tree.record(getattr(child, "rusage", None)),
+                written=folder.written(),
+            )
+            record.write(job.path(raw_dir, ".process.json"))
     return record
 
 
@@ -497,12 +500,13 @@ class Scheduler:
         walls = []
         for repeat in range(1, 1_000):
             job = Job(workload, Mode.BARE, repeat)
-            process = read_record(job.path(self.raw_dir, ".process.json"))
-            if process is None:
+            if not job.path(self.raw_dir, ".process.json").is_file():
                 break
-            metrics = read_record(job.path(self.raw_dir, ".metrics.json")) or {}
-            if process.get("returncode") == 0 and isinstance(metrics.get("wall_s"), float):
-                walls.append(metrics["wall_s"])
+            status, _, _ = classify(process_of(job.path(self.raw_dir, ".process.json")),
+                                    metrics_of(job.path(self.raw_dir, ".metrics.json")))
+            metrics = metrics_of(job.path(self.raw_dir, ".metrics.json"))
+            if status == Status.OK and metrics and metrics.wall_s is not None:
+                walls.append(metrics.wall_s)
         return walls
 
     def bare_median(self, workload: Workload) -> Optional[float]:
@@ -539,23 +543,21 @@ class Scheduler:
         key = self.cache.key(job) if self.cache else ""
         entry = self.cache.lookup(key) if self.cache else None
         target = job.path(self.raw_dir, "").parent
-        if self.cache and entry and self.cache.copy(entry, target, job.stem):
-            process = job.path(self.raw_dir, ".process.json")
-            record = json.loads(process.read_text(encoding="utf-8"))
-            record["reused_from"] = entry
-            process.write_text(json.dumps(record), encoding="utf-8")
+        copied = self.cache.copy(entry, target, job.stem) if self.cache and entry else None
+        if copied is not None:
+            copied.write(job.path(self.raw_dir, ".process.json"))
             # The newest copy becomes the entry: deleting old reports keeps the cache warm.
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
             return
         limits = self.limits.for_job(job, self.bare_median(job.workload))
         record = execute(job, self.raw_dir, limits, self.stop, parallel)
-        if self.after is not None and not job.mode.timing and not record["interrupted"]:
+        if self.after is not None and not job.mode.timing and not record.interrupted:
             self.after(job)
-        status, reason, _ = classify(record, read_record(job.path(self.raw_dir, ".metrics.json")))
+        status, reason, _ = classify(record, metrics_of(job.path(self.raw_dir, ".metrics.json")))
         if status != Status.OK:  # the same words as the pages
             progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
                                    f"{escape(status.label)}: {escape(reason)}[/]")
-        elif self.cache and not record["interrupted"]:
+        elif self.cache and not record.interrupted:
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
 
 
@@ -568,8 +570,25 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
+def process_of(path: Path) -> Optional[ProcessRecord]:
+    """The runner's record of a child; None if it is missing or cannot be read."""
+    try:
+        return ProcessRecord.read(path)
+    except ArtifactError:
+        return None
+
+
+def metrics_of(path: Path) -> Optional[ChildMetrics]:
+    """The child's metrics, for its status; None if it wrote none that can be read (the
+    status then says that it could not report)."""
+    try:
+        return ChildMetrics.read(path)
+    except ArtifactError:
+        return None
+
+
 def read_record(path: Path) -> Optional[dict[str, Any]]:
-    """A JSON object a child or the runner wrote; None if it is missing or unreadable."""
+    """A JSON object the benchmark or the scheduler wrote; None if missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

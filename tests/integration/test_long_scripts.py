@@ -2,6 +2,7 @@
 
 from reporter import results
 from reporter.cli import main
+from reporter.run.records import ProcessRecord
 from reporter.run.runner import MIN_PROFILED_LIMIT_S
 
 SLOW = """\
@@ -22,10 +23,10 @@ def test_repeats_keep_near_their_budget_and_profiled_limits_follow_the_median(tm
     assert "slow: one unprofiled run took" in said and "3 of the 5 unprofiled runs" in said
     run = results.load(out / "latest" / "results.json")
     (workload,) = run.workloads
-    assert [(r.mode, r.repeat) for r in workload.runs] == [("bare", 1), ("bare", 2),
+    assert [(r.name, r.repeat) for r in workload.runs] == [("bare", 1), ("bare", 2),
                                                            ("bare", 3), ("cprofile", 0)]
     assert workload.failed == [] and workload.repeats.made == 3 and workload.repeats.asked == 5
-    process = (out / "latest" / "raw" / "slow" / "cprofile.process.json").read_text()
-    assert f'"timeout": {MIN_PROFILED_LIMIT_S}' in process
+    process = ProcessRecord.read(out / "latest" / "raw" / "slow" / "cprofile.process.json")
+    assert process.timeout == MIN_PROFILED_LIMIT_S
     page = (out / "latest" / "slow.html").read_text(encoding="utf-8")
     assert "3 of the 5 asked for" in page

@@ -3,22 +3,35 @@
 import pytest
 
 from reporter.collect import classify, tail
+from reporter.run.records import RECORDS_VERSION, ChildMetrics, ProcessRecord, RaisedException
+from reporter.vocabulary import Mode
 
-DONE = {"returncode": 0, "timed_out": False, "timeout": 10}
+
+def done(returncode=0, timed_out=False):
+    """The runner's record of a child that ended with that code."""
+    return ProcessRecord(version=RECORDS_VERSION, returncode=returncode, timed_out=timed_out,
+                         interrupted=False, timeout=10, process_s=1.0, started_at=0.0,
+                         ended_at=1.0, parallel=False)
+
+
+def said(**fields):
+    """The child's own metrics."""
+    return ChildMetrics(version=RECORDS_VERSION, mode=Mode.BARE, pid=1, **fields)
 
 
 @pytest.mark.parametrize("process, metrics, status, reason", [
     (None, None, "not-run", "interrupted"),
-    (DONE, {"wall_s": 1.0}, "ok", ""),
-    ({**DONE, "timed_out": True, "returncode": -9}, None, "timeout", "10 s timeout"),
-    ({**DONE, "returncode": -11}, None, "crashed", "SIGSEGV"),
-    ({**DONE, "returncode": -99}, None, "crashed", "signal 99"),
-    ({**DONE, "returncode": 0}, None, "crashed", "before the harness could report"),
-    ({**DONE, "returncode": 1}, {"exception": {"type": "ValueError", "message": "bad\nmore"}},
+    (done(), said(wall_s=1.0), "ok", ""),
+    (done(-9, timed_out=True), None, "timeout", "10 s timeout"),
+    (done(-11), None, "crashed", "SIGSEGV"),
+    (done(-99), None, "crashed", "signal 99"),
+    (done(0), None, "crashed", "before the harness could report"),
+    (done(1), said(exception=RaisedException("ValueError", "bad\nmore")),
      "error", "ValueError: bad"),
-    ({**DONE, "returncode": 1}, {"exception": {"type": "KeyError", "message": ""}},
-     "error", "KeyError: "),
-    ({**DONE, "returncode": 3}, {"system_exit": 3}, "exit", "exited with code 3"),
+    (done(1), said(exception=RaisedException("KeyError", "")), "error", "KeyError: "),
+    (done(1), said(exception=RaisedException("MemoryError", ""), memory_limit=2**30),
+     "memory", "1024 MiB memory limit"),
+    (done(3), said(system_exit=3), "exit", "exited with code 3"),
 ])
 def test_classify(process, metrics, status, reason):
     got_status, got_reason, _ = classify(process, metrics)

@@ -1,5 +1,6 @@
 """Property tests: no input makes the readers of child output fail but with our own error."""
 
+import dataclasses
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +10,9 @@ from reporter import results
 from reporter.analysis import bench, pymalloc
 from reporter.collect import classify, decorated, insights
 from reporter.errors import ReporterError
+from reporter.run.records import (RECORDS_VERSION, ChildMetrics, DecoratedRecord, ProbeRecord,
+                                  ProcessRecord)
+from reporter.vocabulary import Status
 from tests.conftest import RESOURCES
 
 SAMPLES = [(RESOURCES / f"mallocstats-cpython-{version}.txt").read_text()
@@ -18,12 +22,11 @@ JSON = st.recursive(
     lambda inner: (st.lists(inner, max_size=5)
                    | st.dictionaries(st.text(max_size=10), inner, max_size=5)),
     max_leaves=25)
-FIELDS = st.sampled_from(["gc_events", "gc_threshold", "mallocstats_before", "mallocstats_end",
-                          "objects_before", "objects_end", "observations", "max_rss_kib",
-                          "script_started_at", "returncode", "timed_out", "timeout",
-                          "exception", "memory_limit", "interrupted", "cases", "instances",
-                          "mallocstats", "name", "calls", "nested", "unprofiled", "prof",
-                          "memory"])
+# The readers' own field names (and the benchmark's), so that a renamed field is fuzzed too.
+FIELDS = st.sampled_from(sorted({f.name for cls in (ProcessRecord, ChildMetrics, ProbeRecord,
+                                                    DecoratedRecord)
+                                 for f in dataclasses.fields(cls)}
+                                | {"cases", "instances", "mallocstats"}))
 RECORDS = st.dictionaries(FIELDS, JSON, max_size=8)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,11 +55,20 @@ def test_pymalloc_reads_damaged_reports_or_says_it_cannot(text, data):
         pass
 
 
-@FUZZ
-@given(RECORDS, st.lists(st.lists(JSON, max_size=3), max_size=4))
-def test_memory_records_are_read_or_refused(record, rss):
+def _typed(cls, data):
+    """A record as its reader reads it: typed, or refused with our own error."""
     try:
-        insights(record, rss)
+        return cls.parse({"version": RECORDS_VERSION, **data}) if data is not None else None
+    except ReporterError:
+        return None
+
+
+@FUZZ
+@given(RECORDS, st.lists(st.tuples(st.floats(-1e9, 1e9), st.floats(0, 1e12)), max_size=4))
+def test_memory_records_are_read_or_refused(record, rss):
+    metrics = _typed(ChildMetrics, {"mode": "bare", "pid": 1, "memory": record})
+    try:
+        insights(metrics.memory if metrics and metrics.memory else ProbeRecord(), rss)
     except ReporterError:
         pass
 
@@ -64,9 +76,8 @@ def test_memory_records_are_read_or_refused(record, rss):
 @FUZZ
 @given(st.one_of(st.none(), RECORDS), st.one_of(st.none(), RECORDS))
 def test_any_process_and_metrics_records_get_a_status(process, metrics):
-    status, reason, code = classify(process, metrics)
-    assert status in {"ok", "error", "exit", "crashed", "timeout", "not-run", "memory",
-                      "interrupted"}
+    status, reason, code = classify(_typed(ProcessRecord, process), _typed(ChildMetrics, metrics))
+    assert status in set(Status)
     assert isinstance(reason, str) and (code is None or isinstance(code, int))
 
 
@@ -83,10 +94,12 @@ def test_benchmark_records_are_read_or_refused(timings, memory):
 @given(RECORDS)
 def test_decorated_records_are_read_or_refused(record):
     folder = RESOURCES / "no-such-run" / "raw" / "w"
-    try:
-        decorated(record, folder, RESOURCES / "no-such-run")
-    except ReporterError:
-        pass
+    metrics = _typed(ChildMetrics, {"mode": "decorated", "pid": 1, "decorated": [record]})
+    for found in metrics.decorated if metrics else []:
+        try:
+            decorated(found, folder, RESOURCES / "no-such-run")
+        except ReporterError:
+            pass
 
 
 @settings(max_examples=150, deadline=None,

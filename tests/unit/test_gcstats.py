@@ -6,6 +6,7 @@ import sys
 from reporter.analysis import gcstats
 from reporter.collect import insights
 from reporter.results import GcCollection
+from reporter.run.records import ProbeRecord
 from reporter.run.probes import MemoryProbe
 from tests.conftest import RESOURCES
 
@@ -50,7 +51,7 @@ def test_insights_from_a_probe_record():
               "mallocstats_end": text, "objects_before": {"dict": 1}, "objects_end": {"dict": 3},
               "max_rss_kib": 100, "script_started_at": 1000.0,
               "observations": [["hits", 3]]}
-    found = insights(record, [[999.0, 1.0], [1000.5, 2048.0]])
+    found = insights(ProbeRecord(**record), [[999.0, 1.0], [1000.5, 2048.0]])
     assert found.rss_samples == [[0.5, 2048.0]]
     assert found.max_rss_bytes == 102_400
     assert found.pymalloc_end.alignment == 16 and found.pymalloc_released is None
@@ -72,8 +73,8 @@ def test_this_interpreters_own_gc_is_what_the_probe_records():
     probe.start()
     probe.stop()
     data = probe.result()
-    assert data["gc_threshold"] == list(gc.get_threshold())
-    assert data["python_version"] == list(sys.version_info[:3])
+    assert data.gc_threshold == list(gc.get_threshold())
+    assert data.python_version == list(sys.version_info[:3])
     described = insights(data)
     assert len(described.generations) == len(gc.get_stats())
     assert f"exceed {gc.get_threshold()[0]:,}" in described.gc_description

@@ -65,8 +65,8 @@ def test_proc_readings_of_a_live_tree():
         watch.sample(time.time())
         assert sleeper.pid in watch.last
         record = watch.record(None)
-        assert any(c["pid"] == sleeper.pid for c in record["children"])
-        assert len(record["series"][0]) == 13
+        assert any(c.pid == sleeper.pid for c in record.children)
+        assert len(record.series[0]) == 13
     finally:
         sleeper.kill()
         sleeper.wait()
