@@ -73,6 +73,9 @@ class _Reader:
         if origin is list:
             _expect(value, list, where)
             return [self.read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if origin is tuple:  # tuple[X, ...]: a JSON list
+            _expect(value, list, where)
+            return tuple(self.read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
         if origin is dict:
             _expect(value, dict, where)
             return {str(k): self.read(args[1], v, f"{where}.{k}") for k, v in value.items()}

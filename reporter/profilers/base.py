@@ -149,11 +149,14 @@ def resolve(spec: str) -> Profiler:
         found = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise ReporterError(f"cannot load profiler {spec!r}: {exc}") from exc
-    profiler = found() if inspect.isclass(found) else found
-    missing = [a for a in ("name", "suffix", "summary", "capture", "summarize")
-               if not hasattr(profiler, a)]
+    missing = [a for a in ("name", "suffix", "summary", "scope", "template", "capture",
+                           "summarize") if not hasattr(found, a)]
     if missing:
         raise ReporterError(f"{spec!r} is not a profiler: it has no {', '.join(missing)}")
+    try:
+        profiler = found() if inspect.isclass(found) else found
+    except TypeError as exc:
+        raise ReporterError(f"cannot make the profiler {spec!r}: {exc}") from exc
     return register(profiler, spec)
 
 

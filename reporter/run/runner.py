@@ -18,7 +18,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Optional
 
@@ -31,11 +31,12 @@ from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import resolve, spec_of
 from reporter.vocabulary import Mode, Status
-from reporter.errors import ArtifactError
+from reporter.errors import ArtifactError, ReporterError
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
 from reporter.run.records import RECORDS_VERSION, ChildMetrics, ProcessRecord, WrittenEntry
 from reporter.run.status import classify
+from reporter.serial import from_data, to_data
 
 BENCH_SUFFIX = ".bench.json"
 SAMPLE_INTERVAL_S = 0.01
@@ -208,30 +209,32 @@ def scenario_jobs(workload: Workload, repeat: int) -> list[Job]:
             for i, (label, args) in enumerate(declared, 1)]
 
 
+@dataclass
+class Plan:
+    """What is about to run (raw/plan.json), so that the collector knows of jobs that never
+    ran; with the plug-in profilers' specs, to load them again."""
+
+    limits: Limits
+    jobs: list[Job]
+    profilers: dict[str, str]
+
+
 def save_plan(raw_dir: Path, jobs: Sequence[Job], limits: Limits) -> None:
-    """Write what is about to run, so the collector knows of jobs that never ran."""
-    data = {**asdict(limits), "jobs": [{**asdict(j), "stem": j.stem} for j in jobs],
-            "profilers": {j.profiler: spec_of(j.profiler) for j in jobs if j.profiler}}
-    (raw_dir / "plan.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    """Write what is about to run."""
+    plan = Plan(limits, list(jobs), {j.profiler: spec_of(j.profiler) for j in jobs if j.profiler})
+    (raw_dir / "plan.json").write_text(json.dumps(to_data(plan), indent=1), encoding="utf-8")
 
 
 def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
     """The jobs and the limits written by `save_plan`."""
-    data = json.loads((raw_dir / "plan.json").read_text(encoding="utf-8"))
-    for spec in data.get("profilers", {}).values():
+    try:
+        plan = from_data(Plan, json.loads((raw_dir / "plan.json").read_text(encoding="utf-8")),
+                         "plan.json")
+    except (OSError, ValueError, TypeError) as exc:
+        raise ReporterError(f"{raw_dir}: cannot read the plan: {exc}") from exc
+    for spec in plan.profilers.values():
         resolve(spec)  # a plug-in profiler, imported again in this process
-    jobs = [
-        Job(Workload(j["workload"]["name"], j["workload"]["script"],
-                     tuple(j["workload"]["args"]), bool(j["workload"].get("module", False)),
-                     str(j["workload"].get("stdin", ""))), Mode(j["mode"]), j["repeat"],
-            j.get("label", ""),
-            tuple(j.get("extra_args", ())), str(j.get("profiler", "")))
-        for j in data["jobs"]
-    ]
-    return jobs, Limits(float(data["timeout"]), int(data.get("memory", 0)),
-                        float(data.get("bench_s", Limits(0).bench_s)),
-                        bool(data.get("fixed_timeout", True)),
-                        float(data.get("repeat_budget_s", 0.0)))
+    return plan.jobs, plan.limits
 
 
 def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
