@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import (Any, Concatenate, Generic, Optional, ParamSpec, Protocol, TextIO, TypeVar,
                     Union, cast, overload)
 
-from reporter.harness import PstatsKey, harness_keys, other_profiler
+from reporter.harness import COUNT_ONLY_ENV, PstatsKey, harness_keys, other_profiler
 from reporter.linetrace import LineRecorder
 from reporter.run import handoff
 
@@ -91,7 +91,7 @@ class _ActiveInThread(threading.local, _Active):
 # Since 3.12 cProfile hooks the whole interpreter through sys.monitoring: one at a time.
 _ACTIVE: _Active = _ActiveInThread() if sys.version_info < (3, 12) else _Active()
 # Timing runs of the reporter set this: there the decorator counts calls and profiles none.
-_COUNT_ONLY = os.environ.get("REPORTER_DECORATOR_COUNT_ONLY") == "1"
+_COUNT_ONLY = os.environ.get(COUNT_ONLY_ENV) == "1"
 # Checking for a running profile and starting ours is one step, so that since 3.12 a call in
 # another thread sees either no profile or ours, never our cProfile half-started.
 _STARTING = threading.Lock()

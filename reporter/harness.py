@@ -38,6 +38,24 @@ DECORATOR_OWN = "[profile_deco's own work]"
 PstatsKey = tuple[str, int, str]
 
 
+# The folders installed packages live in, on every platform and distribution.
+INSTALLED = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+
+
+def installed_part(file: str) -> Optional[str]:
+    """The file's path inside an installed-packages folder (`pkg/mod.py`), or None if it is
+    not an installed package's."""
+    for marker in INSTALLED:
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return None
+
+
+def is_import_machinery(file: str) -> bool:
+    """True for frozen importlib's frames, which run between an import and the module."""
+    return file.startswith("<frozen importlib")
+
+
 def is_harness(file: str) -> bool:
     """True for frames of our own machinery and runpy, which users never wrote."""
     return (os.path.basename(file) in ("runpy.py", "<frozen runpy>")
@@ -60,7 +78,7 @@ def is_users(file: str) -> bool:
 def _is_users(file: str, installed: tuple[str, ...]) -> bool:
     if not file or file.startswith("<") or is_harness(file) or is_decorator(file):
         return False
-    if any(marker in file for marker in ("site-packages" + os.sep, "dist-packages" + os.sep)):
+    if installed_part(file) is not None:
         return False
     return not file.startswith(installed)
 

@@ -30,6 +30,7 @@ from typing import Any, Optional
 
 from reporter import render, results
 from reporter.errors import ReporterError
+from reporter.harness import installed_part
 from reporter.results import Run
 
 Redactor = Callable[[str], str]
@@ -55,9 +56,9 @@ def redactor(project: Optional[Path] = None) -> Redactor:
 
     def one(match: re.Match[str]) -> str:
         path = match.group(0)
-        for marker in ("/site-packages/", "/dist-packages/"):
-            if marker in path:  # any environment's installed packages
-                return "<site-packages>/" + path.split(marker, 1)[1]
+        package = installed_part(path)
+        if package is not None:  # any environment's installed packages
+            return "<site-packages>/" + package
         for prefix, neutral in prefixes:
             if path.startswith(prefix) or path + os.sep == prefix:
                 return neutral + path[len(prefix):]

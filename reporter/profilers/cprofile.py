@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
 from reporter.harness import (DECORATOR_OWN, PstatsKey, harness_keys, is_decorator,
-                              runs_the_script)
+                              is_import_machinery, runs_the_script)
 from reporter.profilers.base import BaseProfiler, register
 from reporter.profilers.pieces import Pieces
 from reporter.run import handoff
@@ -135,7 +135,7 @@ def summarize_stats(stats: dict[PstatsKey, PstatsValue]) -> CProfileSummary:
     if wrapped.own_s > 0:  # the decorator's cost, on a row of its own: the table adds up
         rows.append(wrapped)
     # In the tree, an imported module's `<module>` sits under the line that imported it.
-    importing = {k for k in stats if k[0].startswith("<frozen importlib")}
+    importing = {k for k in stats if is_import_machinery(k[0])}
     tree = call_tree(splice(stats, importing, drop_c_calls=False), harness)
     # What the harness called, or the largest cumulative time where a C function the script
     # shares with the harness (exec) ran a little outside it: no share over 100%. What the

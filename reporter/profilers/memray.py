@@ -21,7 +21,7 @@ import memray
 
 from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
-from reporter.harness import is_decorator, is_users
+from reporter.harness import is_decorator, is_import_machinery, is_users
 from reporter.profilers.base import BaseProfiler, Measure, is_harness, register, runs_the_script
 from reporter.run import handoff
 from reporter.vocabulary import GraphKind
@@ -29,7 +29,6 @@ from reporter.results import (AllocationSite, CodeLocation, FlameGraph, LineMemo
                               MemraySummary, SizeBin)
 
 StackFrame = tuple[str, str, int]
-IMPORT_MACHINERY = "<frozen importlib"
 # Bytes allocated with none of the script's frames on the stack, named by who allocated them.
 NO_PYTHON_FRAME = ("[interpreter: no Python frame]", "", 0)
 LOADING_SCRIPT = ("[harness: reading and compiling the script]", "", 0)
@@ -214,7 +213,7 @@ _SCRIPT, _SPLICED, _HARNESS = "script", "spliced", "harness"
 @functools.lru_cache(maxsize=4096)
 def _kind(file: str) -> str:
     """Whose a frame is, by its file: asked for every frame of every record, so remembered."""
-    if is_decorator(file) or file.startswith(IMPORT_MACHINERY):
+    if is_decorator(file) or is_import_machinery(file):
         return _SPLICED  # their callees join their callers
     return _HARNESS if is_harness(file) else _SCRIPT
 
@@ -226,7 +225,7 @@ def outside_frame(stack: Sequence[StackFrame]) -> StackFrame:
     functions = {function for function, _, _ in stack}
     if functions & {"_get_code_from_file", "_get_main_module_details", "read_code"}:
         return LOADING_SCRIPT
-    if any(file.startswith(IMPORT_MACHINERY) for _, file, _ in stack):
+    if any(is_import_machinery(file) for _, file, _ in stack):
         return HARNESS_IMPORTS
     return HARNESS_FRAME
 

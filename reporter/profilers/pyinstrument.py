@@ -12,15 +12,13 @@ from pyinstrument.session import Session
 
 from reporter.analysis import frames, names
 from reporter.errors import ArtifactError
-from reporter.harness import DECORATOR_OWN, is_decorator
+from reporter.harness import DECORATOR_OWN, is_decorator, is_import_machinery
 from reporter.profilers.base import BaseProfiler, is_harness, register, runs_the_script
 from reporter.profilers.pyinstrument_guard import (ELIDED, LEAF_FRAMES, NOT_SEEN, ROOT_FRAMES,
                                                    guarded_sampler)
 from reporter.results import FlameGraph, Frame, PyinstrumentSummary
 from reporter.run import handoff
 from reporter.vocabulary import GraphKind
-
-_IMPORT_MACHINERY = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
 
 
 class PyinstrumentProfiler(BaseProfiler):
@@ -116,7 +114,7 @@ def script_tree(tree: Frame, min_fraction: float) -> Frame:
     focused = frames.focus(tree, lambda f: runs_the_script(f.function, f.file), name="<script>")
     # Our frames inside the script are the hand-offs to its own profiler: their time is spent
     # where the script called them.
-    cleaned = frames.remove(focused, lambda f: f.file in _IMPORT_MACHINERY or is_harness(f.file))
+    cleaned = frames.remove(focused, lambda f: is_import_machinery(f.file) or is_harness(f.file))
     cleaned = frames.remove(cleaned, lambda f: is_decorator(f.file), own=DECORATOR_OWN)
     return frames.prune(cleaned, min_fraction)
 

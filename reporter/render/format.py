@@ -13,6 +13,8 @@ import sys
 import sysconfig
 from typing import Any, Optional
 
+from reporter.harness import installed_part
+
 
 def seconds(value: Optional[float]) -> str:
     """A duration with a unit a person reads at a glance."""
@@ -63,9 +65,9 @@ def short_path(path: str) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def _short_path(path: str, cwd: str) -> str:
-    for marker in ("site-packages" + os.sep, "dist-packages" + os.sep):
-        if marker in path:  # before the project: a venv inside it is still installed code
-            return path.split(marker, 1)[1]
+    package = installed_part(path)
+    if package is not None:  # before the project: a venv inside it is still installed code
+        return package
     stdlib = _stdlib()
     if path.startswith(stdlib):
         return "<stdlib>/" + path[len(stdlib):]
