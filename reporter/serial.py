@@ -56,13 +56,16 @@ def _args(hint: Any) -> tuple[Any, tuple[Any, ...]]:
 
 
 class _Reader:
+    """One reading of a document: the hint of every value, checked."""
+
     def __init__(self, resolve: Optional[Resolver]) -> None:
         self.resolve = resolve
 
     def read(self, hint: Any, value: Any, where: str) -> Any:
+        """The value read as its hint says, or ValueError naming `where`."""
+        origin, args = _args(hint)
         if hint is Any:
             return value
-        origin, args = _args(hint)
         if origin in (typing.Union, types.UnionType):
             if value is None and types.NoneType in args:
                 return None
@@ -70,27 +73,21 @@ class _Reader:
             return self.read(inner, value, where)
         if dataclasses.is_dataclass(hint):
             return self.dataclass(typing.cast(type, hint), value, where)
-        if origin is list:
-            _expect(value, list, where)
-            return [self.read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if origin is tuple:  # tuple[X, ...]: a JSON list
-            _expect(value, list, where)
-            return tuple(self.read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        if origin in (list, tuple, dict):
+            return self.container(origin, args, value, where)
+        return _scalar(hint, value, where)
+
+    def container(self, origin: Any, args: tuple[Any, ...], value: Any, where: str) -> Any:
+        """A list, a tuple[X, ...] (a JSON list too) or a dict, each item read."""
         if origin is dict:
             _expect(value, dict, where)
             return {str(k): self.read(args[1], v, f"{where}.{k}") for k, v in value.items()}
-        if hint is float:
-            _expect(value, (int, float), where)
-            return float(value)
-        if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            try:
-                return hint(value)
-            except ValueError:
-                raise ValueError(f"{where}: {value!r} is not a {hint.__name__}") from None
-        _expect(value, hint, where)
-        return value
+        _expect(value, list, where)
+        items = [self.read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return items if origin is list else tuple(items)
 
     def dataclass(self, cls: type, value: Any, where: str) -> Any:
+        """A dataclass from a JSON object: no unknown field, every known one read."""
         _expect(value, dict, where)
         hints, names = _fields(cls)
         unknown = set(value) - names
@@ -104,6 +101,20 @@ class _Reader:
             return cls(**kwargs)
         except TypeError as exc:
             raise ValueError(f"{where}: {exc}") from exc
+
+
+def _scalar(hint: Any, value: Any, where: str) -> Any:
+    """A number, a string, a boolean or one of our enums."""
+    if hint is float:
+        _expect(value, (int, float), where)
+        return float(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            raise ValueError(f"{where}: {value!r} is not a {hint.__name__}") from None
+    _expect(value, hint, where)
+    return value
 
 
 def _expect(value: Any, kind: Any, where: str) -> None:

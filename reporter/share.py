@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from reporter import render, results
 from reporter.errors import ReporterError
@@ -75,7 +75,7 @@ def redact_run(run: Run, redact: Redactor) -> Run:
     """The same results with every string redacted (dict keys too), and only the project's
     own source files kept: a file outside it (a temporary script, a file under the home
     folder) is not the project's to share, so its text is left out."""
-    redacted = _map(run, redact)
+    redacted = cast(Run, _map(run, redact))  # the same dataclasses, their strings redacted
     for workload in redacted.workloads:
         workload.sources = {path: text for path, text in workload.sources.items()
                             if _in_project(path)}

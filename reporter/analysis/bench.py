@@ -19,6 +19,7 @@ from reporter.analysis.verdict import (CONFIDENCE, FASTER, SAME, SLOWER, UNDECID
 from reporter.errors import reads
 from reporter.results import Benchmark, CaseTiming, InstanceMemory
 from reporter.serial import from_data
+from reporter.vocabulary import VerdictWord
 
 
 @reads("benchmark results")
@@ -170,7 +171,7 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
     baseline = case(bench, base, operation)
     if baseline is None or baseline.stats is None:
         return ""
-    by_word: dict[str, list[str]] = {word: [] for word in WORDS}
+    by_word: dict[VerdictWord, list[str]] = {word: [] for word in WORDS}
     for timing in bench.cases:
         if timing.operation != operation or timing.variant == base:
             continue

@@ -188,7 +188,7 @@ def _rank_sum(a: Sequence[float], b: Sequence[float]) -> tuple[float, list[int]]
 def _u_counts(n1: int, n2: int) -> tuple[int, ...]:
     """How many orderings of n1 + n2 distinct values give each U (U = 0 .. n1 * n2)."""
     # counts[m][k]: orderings with m of the first sample among the smallest, statistic k
-    table = {(0, 0): (1,)}
+    table: dict[tuple[int, int], tuple[int, ...]] = {(0, 0): (1,)}
 
     def counts(m: int, k: int) -> tuple[int, ...]:
         if (m, k) in table:

@@ -39,7 +39,7 @@ MIN_PAIRED = 6  # paired ratios below which no interval is given
 class Verdict:
     """A word, and the ratio and interval it was read from."""
 
-    word: str
+    word: VerdictWord
     ratio: Optional[float] = None
     low: Optional[float] = None
     high: Optional[float] = None
@@ -55,10 +55,10 @@ class Verdict:
         """A class name for the word."""
         return "verdict-" + self.word.replace(" ", "-")
 
-    def describe(self, words: Optional[dict[str, str]] = None) -> str:
+    def describe(self, words: Optional[dict[VerdictWord, str]] = None) -> str:
         """The word with its ratio and interval, as the pages print it; `words` renames
         faster and slower where the measure is not a time (memory: smaller, larger)."""
-        word = (words or {}).get(self.word, self.word)
+        word = (words or {}).get(self.word, self.word.value)
         if self.ratio is None or self.low is None or self.high is None:
             return word
         return (f"{word} ({self.ratio:.2f}×, {level(self.confidence)} interval "

@@ -365,15 +365,15 @@ def process_stats(tree: ProcessTree, elapsed_s: float,
 def decorated(data: DecoratedRecord, folder: Path, work: Path) -> DecoratedFunction:
     """A decorated function's counters, its dumped profile summarised, its memory per call."""
     prof = folder / data.prof
-    memory = [(net, peak) for net, peak in data.memory]
+    memory = data.memory  # [net, peak] per profiled call
     found = DecoratedFunction(
         name=data.name, calls=data.calls, nested_calls=data.nested,
         unprofiled_calls=data.unprofiled, artifact=prof.relative_to(work).as_posix(),
         profile=None, file=data.file, lines=list(data.lines),
         memory=CallMemoryStats(
-            calls=len(memory), net_mean=sum(n for n, _ in memory) / len(memory),
-            net_max=max(n for n, _ in memory), peak_mean=sum(p for _, p in memory) / len(memory),
-            peak_max=max(p for _, p in memory)) if memory else None,
+            calls=len(memory), net_mean=sum(m[0] for m in memory) / len(memory),
+            net_max=max(m[0] for m in memory), peak_mean=sum(m[1] for m in memory) / len(memory),
+            peak_max=max(m[1] for m in memory)) if memory else None,
     )
     try:
         found.profile = PROFILERS["cprofile"].summarize(prof)

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
 from reporter.errors import ReporterError
 from reporter.harness import is_harness, runs_the_script
@@ -154,7 +154,7 @@ def resolve(spec: str) -> Profiler:
     if missing:
         raise ReporterError(f"{spec!r} is not a profiler: it has no {', '.join(missing)}")
     try:
-        profiler = found() if inspect.isclass(found) else found
+        profiler = cast(Profiler, found() if inspect.isclass(found) else found)  # checked above
     except TypeError as exc:
         raise ReporterError(f"cannot make the profiler {spec!r}: {exc}") from exc
     return register(profiler, spec)

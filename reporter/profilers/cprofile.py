@@ -236,7 +236,8 @@ def call_tree(stats: dict[PstatsKey, PstatsValue], harness: set[PstatsKey],
     entries = graph.entries()
     root = Frame("<script>", "", 0, sum(entries.values()), 0.0)
     floor = root.value * min_fraction
-    pending = [(_attach(root, key, value), (key,)) for key, value in entries.items() if value > 0]
+    pending: list[tuple[Frame, tuple[PstatsKey, ...]]] = [
+        (_attach(root, key, value), (key,)) for key, value in entries.items() if value > 0]
     budget = MAX_TREE_FRAMES
     while pending and budget > 0:
         frame, path = pending.pop()

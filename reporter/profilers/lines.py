@@ -132,7 +132,7 @@ class _Sampler:
         """The user's lines of the stack: all of them in a stack of ordinary depth; in a deep
         one the innermost and outermost frames only (the middle of a recursion repeats the
         lines already seen, and reading them all would cost a walk of every frame's code)."""
-        frames = []
+        frames: list[FrameType] = []
         while frame is not None and len(frames) < LEAF_FRAMES:
             frames.append(frame)
             frame = frame.f_back

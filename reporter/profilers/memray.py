@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Optional
 
 import memray
+from memray._memray import start_thread_trace  # memray's own hook (its stubs say so)
 
 from reporter.analysis import frames, names, series
 from reporter.errors import ArtifactError
@@ -125,7 +126,7 @@ class _Tracking:
     def regained(self, frame: Any, recovered: list[Any], name: str) -> None:
         """memray's hook goes back, and its shadow stack is read again from `frame`."""
         del recovered, name
-        memray.start_thread_trace(frame, "call", None)
+        start_thread_trace(frame, "call", None)
 
 
 def _records(records: Iterable[Any]) -> Iterator[Allocations]:

@@ -153,5 +153,5 @@ def _profiler_template(name: str) -> Optional[tuple[str, str, Callable[[], bool]
 
 def include_file(name: str) -> Markup:
     """Our own static file, inlined verbatim (it is ours, not data)."""
-    return Markup(resources.files("reporter.render").joinpath("static", name)
+    return Markup(resources.files("reporter.render").joinpath("static").joinpath(name)
                   .read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from reporter.analysis.frames import walk
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
 from reporter.render.format import seconds, short_path, where
-from reporter.vocabulary import GraphKind, Status
+from reporter.vocabulary import GraphKind, Status, VerdictWord
 from reporter.results import (AllocationSite, Benchmark, CProfileSummary, FlameGraph, Frame,
                               MemraySummary,
                               MemoryInsights, ProcessStats, PymallocStats, RunRecord, TimingStats,
@@ -90,7 +90,7 @@ def scenario_sentences(rows: list[ScenarioRow]) -> list[str]:
     return found
 
 
-MEMORY_WORDS = {FASTER: "smaller", SLOWER: "larger"}
+MEMORY_WORDS: dict[VerdictWord, str] = {FASTER: "smaller", SLOWER: "larger"}
 
 
 @dataclass
@@ -175,8 +175,8 @@ def ratio_marks(view: BenchmarkView, operation: str, width: int = 380
     axis ticks (x, label); 1× and the ±2% band sit where the ticks say."""
     rows = [r for r in view.rows if r.operation == operation and r.verdict is not None
             and r.verdict.ratio is not None]
-    values = [v for r in rows for v in (r.verdict.low, r.verdict.high, r.verdict.ratio)
-              if v is not None and v > 0]
+    values = [v for r in rows if r.verdict
+              for v in (r.verdict.low, r.verdict.high, r.verdict.ratio) if v is not None and v > 0]
     low = min([0.5, *values]) / 1.1
     high = max([2.0, *values]) * 1.1
 
@@ -209,7 +209,7 @@ class Headline:
     peak_site: Optional[AllocationSite]  # the line holding most of it at the peak
     gc_s: Optional[float]  # time inside the gc, in the first clean bare run
     gc_share: Optional[float]  # of that run's wall time
-    verdicts: dict[str, int]  # benchmark: how many comparisons got each word
+    verdicts: dict[VerdictWord, int]  # benchmark: how many comparisons got each word
     answers: list[str]  # benchmark: per operation, the fastest variant; the smallest one
     baseline: str  # benchmark: the variant the others are compared with
 
@@ -294,7 +294,8 @@ def answers(result: Benchmark, view: Optional[BenchmarkView] = None) -> list[str
         faster = [r for r in view.rows if r.operation == operation and r.verdict is not None
                   and r.verdict.word == FASTER and r.verdict.ratio is not None]
         if faster:
-            best = min(faster, key=lambda r: r.verdict.ratio if r.verdict else 1.0)
+            best = min(faster, key=lambda r: r.verdict.ratio if r.verdict and r.verdict.ratio
+                       else 1.0)
             assert best.verdict is not None and best.verdict.ratio is not None
             found.append(f"{operation}: {best.variant} is fastest, {best.verdict.ratio:.2f}× "
                          f"the time of {view.baseline} ({level(best.verdict.confidence)} "
@@ -449,7 +450,7 @@ def own_tools_sentences(record: RunRecord) -> list[str]:
             said += (f"; it held the hook this profiler needs for {seconds(tool.displaced_s)}, "
                      "and what it measured meanwhile is merged in, under the function that "
                      "started it.")
-        elif tool.displaced_s and record.profile_as(MemraySummary):
+        elif tool.displaced_s and isinstance(record.profile, MemraySummary):
             said += (f"; it held the hook this profiler follows Python stacks with for "
                      f"{seconds(tool.unseen_s)}: the allocations made meanwhile are counted, "
                      "without their stacks (under “[interpreter: no Python frame]”).")

@@ -53,10 +53,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     mode = Mode(args.mode)
     metrics = ChildMetrics(version=RECORDS_VERSION, mode=mode, pid=os.getpid())
     adopt_orphans()
-    profiler = resolve(args.profiler) if args.profiler else None
     capture: AbstractContextManager[None] = (
-        profiler.capture(Path(args.artifact)) if profiler else nullcontext()
-    )
+        resolve(args.profiler).capture(Path(args.artifact)) if args.profiler else nullcontext())
     probe = MemoryProbe() if mode in (Mode.BARE, Mode.SCENARIO) else None
     if mode != Mode.DECORATED:
         os.environ[COUNT_ONLY_ENV] = "1"  # the decorator must not cost a timed or profiled run
@@ -110,7 +108,7 @@ def enter(args: argparse.Namespace) -> str:
     """Set up the script's process as `python script.py` would (its `sys.argv`, its folder
     first on the path; for -m, the current folder), then move into the run's own working
     folder; the script's absolute path."""
-    script = os.path.abspath(args.script)
+    script = os.path.abspath(str(args.script))
     sys.argv = [args.script, *args.script_args]
     sys.path[0] = os.getcwd() if args.module else os.path.dirname(script)
     if args.workdir:

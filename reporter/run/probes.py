@@ -127,7 +127,8 @@ def observations(namespace: dict[str, Any]) -> list[list[Any]]:
         return [["error", f"{OBSERVATIONS_NAME} is not plain JSON data: {exc}"]]
     if len(text) > MAX_OBSERVATIONS_BYTES:
         return [["error", f"{OBSERVATIONS_NAME} is larger than {MAX_OBSERVATIONS_BYTES} bytes"]]
-    return json.loads(text)
+    kept: list[list[Any]] = json.loads(text)  # the same pairs, as plain JSON data
+    return kept
 
 
 def _refuse(value: Any) -> Any:

@@ -221,20 +221,21 @@ class Plan:
 
 def save_plan(raw_dir: Path, jobs: Sequence[Job], limits: Limits) -> None:
     """Write what is about to run."""
-    plan = Plan(limits, list(jobs), {j.profiler: spec_of(j.profiler) for j in jobs if j.profiler})
-    (raw_dir / "plan.json").write_text(json.dumps(to_data(plan), indent=1), encoding="utf-8")
+    written = Plan(limits, list(jobs),
+                   {j.profiler: spec_of(j.profiler) for j in jobs if j.profiler})
+    (raw_dir / "plan.json").write_text(json.dumps(to_data(written), indent=1), encoding="utf-8")
 
 
 def load_plan(raw_dir: Path) -> tuple[list[Job], Limits]:
     """The jobs and the limits written by `save_plan`."""
     try:
-        plan = from_data(Plan, json.loads((raw_dir / "plan.json").read_text(encoding="utf-8")),
-                         "plan.json")
+        found = from_data(Plan, json.loads((raw_dir / "plan.json").read_text(encoding="utf-8")),
+                          "plan.json")
     except (OSError, ValueError, TypeError) as exc:
         raise ReporterError(f"{raw_dir}: cannot read the plan: {exc}") from exc
-    for spec in plan.profilers.values():
+    for spec in found.profilers.values():
         resolve(spec)  # a plug-in profiler, imported again in this process
-    return plan.jobs, plan.limits
+    return found.jobs, found.limits
 
 
 def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
@@ -547,7 +548,7 @@ class Scheduler:
         entry = self.cache.lookup(key) if self.cache else None
         target = job.path(self.raw_dir, "").parent
         copied = self.cache.copy(entry, target, job.stem) if self.cache and entry else None
-        if copied is not None:
+        if self.cache and copied is not None:
             copied.write(job.path(self.raw_dir, ".process.json"))
             # The newest copy becomes the entry: deleting old reports keeps the cache warm.
             self.cache.remember(key, self.run_id, job.workload.name, job.stem)
