@@ -29,8 +29,7 @@ from reporter import collect, render, results, share
 from reporter.analysis import compare as comparison
 from reporter.declarations import declares_cases
 from reporter.errors import ReporterError
-from reporter.profilers import PROFILERS
-from reporter.profilers.base import resolve
+from reporter.profilers.base import OURS, resolve
 from reporter.analysis.lines import hottest, line_rows
 from reporter.render.text import benchmark_table, lines_table, summary_table
 from reporter.render.views import summary_record
@@ -55,9 +54,9 @@ class RunCommand:
                                  "input (default: an empty input)")
         parser.add_argument("--out", type=Path, default=Path("reports"),
                             help="folder that receives the report folders (default: reports/)")
-        parser.add_argument("--profilers", default=",".join(PROFILERS),
+        parser.add_argument("--profilers", default=",".join(OURS),
                             type=_profiler_list,
-                            help=f"comma-separated, any of {','.join(PROFILERS)}, or a "
+                            help=f"comma-separated, any of {','.join(OURS)}, or a "
                                  "profiler of your own as package.module:Class (default: ours)")
         parser.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
                             help="seconds before one child is stopped (default: 300 for "

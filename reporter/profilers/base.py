@@ -94,6 +94,7 @@ MODULES = {
     "memray": "reporter.profilers.memray",
     "lines": "reporter.profilers.lines",
 }
+OURS = tuple(MODULES)  # the default set of a run
 _REGISTERED: dict[str, Profiler] = {}
 _SPECS: dict[str, str] = {}  # name -> how a fresh process finds it ("module:attr")
 

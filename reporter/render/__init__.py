@@ -31,7 +31,7 @@ from reporter.render.views import (benchmark_view, function_rows, headline, inst
                                    own_tools_sentences,
                                    pymalloc_view, ratio_marks,
                                    scenario_rows, scenario_sentences, MEMORY_WORDS)
-from reporter.profilers.base import template_path
+from reporter.profilers.base import OURS, template_path
 from reporter.results import FlameGraph, Run, WorkloadResult
 from reporter.serial import write_atomic
 
@@ -43,7 +43,7 @@ def render(run: Run, run_dir: Path) -> list[Path]:
     """Write index.html and one page per workload into `run_dir`; return the pages written."""
     env = environment()
     pages = {"index.html": env.get_template("index.html.j2").render(
-        run=run, columns=list(PROFILERS))}
+        run=run, columns=[*OURS, *(n for n in run.profilers if n not in OURS)])}
     python = run.environment.python.split()[0] if run.environment.python else ""
     for workload in run.workloads:
         suite = pyperf_name(workload) if workload.benchmark else None

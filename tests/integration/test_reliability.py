@@ -167,8 +167,10 @@ def test_damaged_captures_are_named_and_the_rest_renders(tmp_path, capsys):
                  "lines.lines.json"):
         assert name in err
     (workload,) = results.load(run_dir / "results.json").workloads
-    assert all(r.artifact_error for r in workload.profiled)
-    assert workload.timing is not None and workload.insights is not None
+    assert all(r.artifact_error for r in workload.profiled), \
+        [(r.name, r.artifact_error) for r in workload.profiled]
+    assert workload.timing is not None and workload.insights is not None, \
+        [(r.name, r.status, r.reason, r.artifact_error) for r in workload.runs]
     assert "not a readable" in (run_dir / "tiny.html").read_text()
 
 

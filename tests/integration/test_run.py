@@ -13,7 +13,7 @@ import pytest
 
 from reporter import results
 from reporter.cli import main
-from reporter.profilers import PROFILERS
+from reporter.profilers.base import OURS
 from tests.conftest import RESOURCES
 
 
@@ -47,7 +47,7 @@ def test_every_mode_ran_and_a_failure_sets_the_exit_code(good_run):
     code, _, run = good_run
     assert code == 1
     tiny = by_name(run, "tiny")
-    assert [r.name for r in tiny.runs] == ["bare", "bare", *PROFILERS]
+    assert [r.name for r in tiny.runs] == ["bare", "bare", *OURS]
     assert all(r.ok for r in tiny.runs), [r.reason for r in tiny.runs]
     assert tiny.timing is not None and len(tiny.timing.samples) == 2
     assert all(tiny.overhead(r) > 0 for r in tiny.profiled)
@@ -136,7 +136,7 @@ def test_html_has_every_run_and_escapes_names(good_run):
         assert f'href="{workload.name}.html"' in index
         page = (run_dir / f"{workload.name}.html").read_text()
         assert page.count("<tr>") >= len(workload.runs)
-        for mode in PROFILERS:
+        for mode in OURS:
             assert f'id="{mode}"' in page
     tiny = (run_dir / "tiny.html").read_text()
     assert "&lt;lambda&gt;" in tiny and "<lambda>" not in tiny
