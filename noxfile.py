@@ -64,8 +64,9 @@ def compare(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks that print ratios (never run by the tests): memray path, render, page loads,
-    the deep-stack guard, real scripts' report sizes and costs, the benchmark's verdicts, the
-    full function table at 10,000 rows, and the line sampler's overhead."""
+    the deep-stack guard, real scripts' report sizes and costs, loading results.json, the
+    benchmark's verdicts, the full function table at 10,000 rows, and the line sampler's
+    overhead."""
     # pyperformance ships public benchmark scripts to measure real scripts with; only here.
     session.install(".", "playwright", "pyperformance", "pyperf")
     session.run("python", "-m", "reporter", "bench", "workloads/class_variants.py")
@@ -73,6 +74,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "tests.bench.bench_harness")
     session.run("python", "-m", "tests.bench.bench_deep")
     session.run("python", "-m", "tests.bench.bench_scale")
+    session.run("python", "-m", "tests.bench.bench_load")
     session.run("python", "-m", "tests.bench.bench_verdicts")
     session.run("python", "-m", "tests.bench.bench_table")
     session.run("python", "-m", "tests.bench.bench_lines")

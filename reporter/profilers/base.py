@@ -19,13 +19,13 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any, ClassVar, Optional, Protocol, cast
 
 from reporter.errors import ReporterError
 from reporter.harness import is_harness, runs_the_script
-from reporter.results.schema import FunctionStat
+from reporter.results.schema import (CProfileSummary, FunctionStat, LineTimeSummary,
+                                     MemraySummary, PyinstrumentSummary)
 
 __all__ = ["PROFILERS", "BaseProfiler", "Measure", "Profiler", "is_harness", "register", "resolve",
            "runs_the_script", "spec_of", "template_path"]
@@ -86,13 +86,23 @@ class BaseProfiler:
         return []
 
 
-# Our profilers' modules, in report order. Modules are imported on first use, so that a child
-# loads only the profiler of its own run, and a bare timing run none at all.
+@dataclass(frozen=True)
+class Ours:
+    """One of our profilers: where it is, and its summary class, known without importing it
+    (memray's and pyinstrument's imports would be most of the time a load of results.json
+    takes; the profiler says the same `summary`, a test checks)."""
+
+    module: str
+    summary: type
+
+
+# Our profilers, in report order. Modules are imported on first use, so that a child loads
+# only the profiler of its own run, and a bare timing run none at all.
 MODULES = {
-    "cprofile": "reporter.profilers.cprofile",
-    "pyinstrument": "reporter.profilers.pyinstrument",
-    "memray": "reporter.profilers.memray",
-    "lines": "reporter.profilers.lines",
+    "cprofile": Ours("reporter.profilers.cprofile", CProfileSummary),
+    "pyinstrument": Ours("reporter.profilers.pyinstrument", PyinstrumentSummary),
+    "memray": Ours("reporter.profilers.memray", MemraySummary),
+    "lines": Ours("reporter.profilers.lines", LineTimeSummary),
 }
 OURS = tuple(MODULES)  # the default set of a run
 _REGISTERED: dict[str, Profiler] = {}
@@ -105,7 +115,7 @@ class _Registry(Mapping[str, Profiler]):
     def __getitem__(self, name: str) -> Profiler:
         if name not in _REGISTERED:
             if name in MODULES:
-                importlib.import_module(MODULES[name])
+                importlib.import_module(MODULES[name].module)
             elif name in _entry_points():
                 resolve(_entry_points()[name])
         if name not in _REGISTERED:
@@ -161,6 +171,17 @@ def resolve(spec: str) -> Profiler:
     return register(profiler, spec)
 
 
+def summary_class(name: str) -> Optional[type]:
+    """The summary class of the profiler of that name (ours without importing it); None if
+    no profiler of that name can be found."""
+    if name in _REGISTERED:
+        return _REGISTERED[name].summary
+    if name in MODULES:
+        return MODULES[name].summary
+    profiler = PROFILERS.get(name)  # an installed entry point
+    return profiler.summary if profiler else None
+
+
 def spec_of(name: str) -> str:
     """How a fresh process finds the profiler of that name: its name for ours and installed
     entry points, its `module:attr` for one loaded by spec."""
@@ -181,4 +202,7 @@ def template_path(profiler: Profiler) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _entry_points() -> dict[str, str]:
+    """Installed plug-ins: name -> spec (importlib.metadata is imported only when asked: a
+    third of a results.json load otherwise)."""
+    from importlib import metadata  # pylint: disable=import-outside-toplevel
     return {e.name: e.value for e in metadata.entry_points(group=ENTRY_POINTS)}

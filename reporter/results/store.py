@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Optional
 
 from reporter.errors import ReporterError
@@ -63,17 +64,19 @@ def load(path: Path) -> Run:
     return run
 
 
-def profile_hint(cls: type, name: str, data: dict[str, Any]) -> Optional[Any]:
+def profile_hint(cls: type, name: str) -> Optional[Callable[[dict[str, Any]], Any]]:
     """A run's `profile` is read as its profiler's summary class."""
-    if cls is not RunRecord or name != "profile":
-        return None
-    from reporter.profilers import PROFILERS  # pylint: disable=import-outside-toplevel
-    if data.get(name) is None:
+    return _profile_class if cls is RunRecord and name == "profile" else None
+
+
+def _profile_class(data: dict[str, Any]) -> Any:
+    if data.get("profile") is None:
         return type(None)
-    profiler = PROFILERS.get(str(data.get("profiler", "")))
-    if profiler is None:
+    from reporter.profilers.base import summary_class  # pylint: disable=import-outside-toplevel
+    found = summary_class(str(data.get("profiler", "")))
+    if found is None:
         raise ValueError(f"a profile of no known profiler ({data.get('profiler')!r})")
-    return profiler.summary
+    return found
 
 
 def _uninstalled(workloads: list[Any], specs: Any) -> set[str]:

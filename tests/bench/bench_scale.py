@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pyperformance  # pylint: disable=import-error  # installed by `nox -s bench` only
 
+from tests.bench.bench_load import ratio
+
 ROOT = Path(__file__).resolve().parents[2]
 CHOSEN = ("bm_json_dumps", "bm_logging", "bm_decimal_factorial", "bm_deepcopy",
           "bm_regex_effbot")
@@ -131,6 +133,9 @@ def budgets(folder: Path) -> None:
           f"inside the children's {spent['children_s']:.1f} s")
     print(f"  whole run             {wall:.1f} s against {hand_s:.1f} s by hand: "
           f"{goal(wall / hand_s, 0.4, 'x', '.2f')}")
+    summary_s, _ = reporter("summary", str(run_dir))
+    print(f"  reporter summary      {goal(summary_s, 5, 's')}")
+    print(f"  loading results.json  {ratio(run_dir / 'results.json')}")
 
 
 def growth(folder: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from reporter.errors import ArtifactError
 from reporter.harness import DECORATOR_FILES
 from reporter.profilers import PROFILERS, is_harness
-from reporter.profilers.base import OURS
+from reporter.profilers.base import MODULES, OURS
 from reporter.profilers.cprofile import summarize_stats
 from reporter.profilers.memray import (HARNESS_FRAME, HARNESS_IMPORTS, LOADING_SCRIPT,
                                        NO_PYTHON_FRAME, Allocations, memory_tree, outside_frame,
@@ -35,6 +35,8 @@ def test_registry_holds_each_profiler_once_in_report_order():
     assert list(PROFILERS)[:len(OURS)] == list(OURS)  # then any plug-in loaded since
     for name, profiler in PROFILERS.items():
         assert profiler.name == name and profiler.suffix.startswith(".")
+    for name, ours in MODULES.items():  # what a load of results.json knows without importing
+        assert PROFILERS[name].summary is ours.summary
 
 
 def test_is_harness():
