@@ -99,3 +99,16 @@ def test_a_spec_that_names_no_profiler_is_a_usage_error(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--profilers", "tests.plugin.calls:CallCounts"])
     assert "is not a profiler" in capsys.readouterr().err
+
+
+def test_an_installed_entry_point_names_a_profiler(tmp_path):
+    info = tmp_path / "reporter_calls-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: reporter-calls\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[reporter.profilers]\ncalls = {SPEC}\n")
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); "
+             "from reporter.profilers import PROFILERS; "
+             "print('calls' in PROFILERS, PROFILERS['calls'].summary.__name__)")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["True", "CallCounts"], done.stderr
