@@ -266,9 +266,6 @@ class ProfileSummary(Protocol):
     graphs: list[FlameGraph]
 
 
-Summary = ProfileSummary
-
-
 @dataclass
 class OwnTool:
     """One of the script's own profilers or tracers, started at one line, as the child's
