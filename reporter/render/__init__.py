@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from importlib import resources
 from pathlib import Path
 from collections.abc import Callable
@@ -20,38 +19,38 @@ import jinja2
 from markupsafe import Markup
 
 from reporter.profilers import PROFILERS
-from reporter.render.charts import (bars, gc_timeline, is_series, lines, memory_chart,
-                                    static_tree, time_axis, tree_rows)
-from reporter.render.export import flame_data, pyperf_suite, speedscope
-from reporter.render.process import process_view
-from reporter.render.source import lines_view
+from reporter.render.export import pyperf_suite, speedscope
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
-from reporter.render.views import (benchmark_view, function_rows, headline, instance_rows,
-                                   instance_size_classes, output_view, own_tools_note,
-                                   own_tools_sentences,
-                                   pymalloc_view, ratio_marks,
-                                   scenario_rows, scenario_sentences, MEMORY_WORDS)
-from reporter.profilers.base import OURS, template_path
+from reporter.render.names import (PYPERF_DIR, SPEEDSCOPE_DIR, decorated_key, page_name,
+                                   pyperf_name, speedscope_name)
+from reporter.render.views import (TERMS, TOP_FUNCTIONS, compare_page, index_page,
+                                   workload_page)
+from reporter.profilers.base import template_path
 from reporter.results import FlameGraph, Run, WorkloadResult
 from reporter.serial import write_atomic
 
-SPEEDSCOPE_DIR = "speedscope"
-PYPERF_DIR = "pyperf"
+__all__ = ["PYPERF_DIR", "SPEEDSCOPE_DIR", "TOP_FUNCTIONS", "environment", "graphs_of",
+           "page_name", "pyperf_name", "render", "render_comparison", "speedscope_name"]
 
 
 def render(run: Run, run_dir: Path) -> list[Path]:
-    """Write index.html and one page per workload into `run_dir`; return the pages written."""
+    """Write index.html and one page per workload into `run_dir`; return the pages written.
+    Each page's template gets its view model as `page` (views.py) and lays it out."""
     env = environment()
-    pages = {"index.html": env.get_template("index.html.j2").render(
-        run=run, columns=[*OURS, *(n for n in run.profilers if n not in OURS)])}
+    pages: dict[str, str] = {}
+    cards = {}
     python = run.environment.python.split()[0] if run.environment.python else ""
     for workload in run.workloads:
         suite = pyperf_name(workload) if workload.benchmark else None
+        page = workload_page(run, workload, suite)
+        cards[workload.name] = page.card
         pages[page_name(workload)] = env.get_template("workload.html.j2").render(
-            run=run, workload=workload, pyperf_link=suite)
+            run=run, page=page)
         if workload.benchmark and suite:
             (run_dir / PYPERF_DIR).mkdir(exist_ok=True)
             pages[suite] = json.dumps(pyperf_suite(workload.benchmark, python))
+    pages = {"index.html": env.get_template("index.html.j2").render(
+        run=run, page=index_page(run, cards)), **pages}
     (run_dir / SPEEDSCOPE_DIR).mkdir(exist_ok=True)
     for workload in run.workloads:
         for key, graph in graphs_of(workload):
@@ -67,14 +66,9 @@ def render(run: Run, run_dir: Path) -> list[Path]:
 def render_comparison(comparison: Any, path: Path) -> Path:
     """Write the comparison page of two runs to `path`."""
     html = environment().get_template("compare.html.j2").render(
-        run=comparison.new, c=comparison)
+        run=comparison.new, c=comparison, page=compare_page(comparison))
     write_atomic(path, html)
     return path
-
-
-def page_name(workload: WorkloadResult) -> str:
-    """A file name for a workload's page that is safe on every file system."""
-    return _safe(workload.name) + ".html"
 
 
 def graphs_of(workload: WorkloadResult) -> list[tuple[str, FlameGraph]]:
@@ -84,28 +78,6 @@ def graphs_of(workload: WorkloadResult) -> list[tuple[str, FlameGraph]]:
         if function.profile:
             found += [(decorated_key(i, function.name), g) for g in function.profile.graphs]
     return found
-
-
-def decorated_key(index: int, name: str) -> str:
-    """The page key of a decorated function's graph."""
-    return f"decorated-{index}-{_safe(name)}"
-
-
-def speedscope_name(workload: WorkloadResult, key: str) -> str:
-    """Where a graph's speedscope export goes, relative to the report folder."""
-    return f"{SPEEDSCOPE_DIR}/{_safe(workload.name)}.{_safe(key)}.speedscope.json"
-
-
-def pyperf_name(workload: WorkloadResult) -> str:
-    """Where a benchmark's pyperf suite goes, relative to the report folder."""
-    return f"{PYPERF_DIR}/{_safe(workload.name)}.pyperf.json"
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-
-
-TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
 
 
 @functools.lru_cache(maxsize=None)
@@ -124,22 +96,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(seconds=seconds, size=size, ratio=ratio, count=count,
                        short_path=short_path, where=where)
-    env.globals.update(include_file=include_file, page_name=page_name, tree_rows=tree_rows,
-                       percent=percent, plural=plural,
-                       flame_data=functools.partial(flame_data, path=short_path),
-                       static_tree=static_tree,
-                       speedscope_name=speedscope_name, memory_chart=memory_chart,
-                       decorated_key=decorated_key, lines_view=lines_view,
-                       process_view=process_view, top_functions=TOP_FUNCTIONS,
-                       bars=bars, pymalloc_view=pymalloc_view, lines=lines,
-                       gc_timeline=gc_timeline, time_axis=time_axis, is_series=is_series,
-                       scenario_rows=scenario_rows, scenario_sentences=scenario_sentences,
-                       benchmark_view=benchmark_view, ratio_marks=ratio_marks,
-                       headline=headline, output_view=output_view,
-                       own_tools_note=own_tools_note, own_tools_sentences=own_tools_sentences,
-                       function_rows=function_rows, memory_words=MEMORY_WORDS,
-                       instance_rows=instance_rows, instance_size_classes=instance_size_classes,
-                       profilers=PROFILERS)
+    # Formatting only, and the constants' wording: every figure and view comes in `page`.
+    env.globals.update(include_file=include_file, percent=percent, plural=plural, terms=TERMS)
     return env
 
 

@@ -208,3 +208,39 @@ def _gc_dot_title(event: GcCollection) -> str:
     return (f"generation {event.generation}: {what} from {seconds(event.start_s)}, "
             f"{event.collected:,} objects freed, {seconds(event.duration_s)} inside "
             f"the gc")
+
+
+BAR_ROW = 20  # pixels per bar or ratio row
+BAR_LEFT = 120  # the labels' column, left of the bars
+
+
+def bar_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """`bars` placed in their chart: each row's y, its whisker's ends and where its value
+    is written, and the chart's height."""
+    placed = []
+    for i, row in enumerate(rows):
+        top = BAR_ROW * i + 2
+        placed.append({**row, "text_y": top + 12, "rect_y": top + 2, "whisker_y": top + 8,
+                       "low_x": None if row["low"] is None else BAR_LEFT + row["low"],
+                       "high_x": None if row["high"] is None else BAR_LEFT + row["high"],
+                       "value_x": BAR_LEFT + 8 + max(row["width"], row["high"] or 0)})
+    return {"rows": placed, "height": BAR_ROW * len(rows) + 4, "left": BAR_LEFT}
+
+
+GC_LANE = 22  # pixels between the generations' lanes of the collections' timeline
+
+
+def gc_lanes(generations: int) -> list[dict[str, int]]:
+    """The collections' timeline's lanes, one per generation: its label's and its axis's y."""
+    return [{"generation": gen, "label_y": 18 + GC_LANE * gen, "axis_y": 14 + GC_LANE * gen}
+            for gen in range(generations)]
+
+
+HISTOGRAM_WIDTH = 300
+
+
+def histogram_rows(bins: list[Any]) -> list[dict[str, Any]]:
+    """The sizes histogram's bars: each bin with its bar's width against the fullest bin."""
+    most = max((b.allocations for b in bins), default=0)
+    return [{"bin": b, "width": round(HISTOGRAM_WIDTH * b.allocations / most, 1) if most else 0}
+            for b in bins]

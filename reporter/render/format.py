@@ -55,6 +55,11 @@ def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "–"
 
 
+def as_percent(fraction: float) -> str:
+    """A fraction the code holds as a constant, as prose names it: 0.02 reads 2%, 0.001 0.1%."""
+    return f"{100 * fraction:g}%"
+
+
 def short_path(path: str) -> str:
     """A file path without the parts that only say where Python is installed: installed
     packages from their package, the standard library as <stdlib>/, the project relative."""

@@ -12,14 +12,24 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from reporter.analysis import bench, pymalloc
-from reporter.analysis.frames import walk
+from reporter.analysis.frames import PRUNE_FRACTION, walk
 from reporter.analysis.lines import LineRow, line_rows
-from reporter.analysis.verdict import FASTER, SLOWER, WORDS, Verdict, compare_samples, level
-from reporter.render.format import seconds, short_path, where
+from reporter.analysis.verdict import (BAND, CONFIDENCE, FASTER, SLOWER, WORDS, Verdict,
+                                       compare_samples, level, median_interval)
+from reporter.profilers import PROFILERS
+from reporter.profilers.base import OURS
+from reporter.render.charts import (BAR_ROW, STATIC_TREE_FRACTION, GcDot, bar_chart, bars,
+                                    gc_lanes, gc_timeline, histogram_rows, is_series, lines,
+                                    memory_chart, static_tree, time_axis, tree_rows)
+from reporter.render.export import flame_data
+from reporter.render.format import as_percent, seconds, short_path, where
+from reporter.render.names import decorated_key, page_name, speedscope_name
+from reporter.render.process import ProcessView, process_view
+from reporter.render.source import LinesView, lines_view
 from reporter.vocabulary import GraphKind, Status, VerdictWord
-from reporter.results import (AllocationSite, Benchmark, CProfileSummary, FlameGraph, Frame,
-                              MemraySummary,
-                              MemoryInsights, ProcessStats, PymallocStats, RunRecord, TimingStats,
+from reporter.results import (AllocationSite, Benchmark, CProfileSummary, DecoratedFunction,
+                              FlameGraph, Frame, MemraySummary, MemoryInsights, ProcessStats,
+                              PymallocStats, RepeatPlan, Run, RunRecord, TimingStats,
                               WorkloadResult, WrittenFile)
 
 
@@ -46,6 +56,16 @@ class ScenarioRow:
     def rss_median(self) -> Optional[float]:
         """Median peak RSS of the clean runs."""
         return statistics.median(self.peak_rss) if self.peak_rss else None
+
+    @property
+    def wall_said(self) -> str:
+        """Its wall time's verdict as the table prints it; "reference" for the first."""
+        return self.wall_verdict.describe() if self.wall_verdict else "reference"
+
+    @property
+    def rss_said(self) -> str:
+        """Its peak RSS's verdict in memory's words (smaller, larger)."""
+        return self.rss_verdict.describe(MEMORY_WORDS) if self.rss_verdict else "reference"
 
 
 def scenario_rows(workload: WorkloadResult) -> list[ScenarioRow]:
@@ -115,13 +135,37 @@ class CaseRow:
 
 @dataclass
 class RatioMark:
-    """A ratio and its interval placed on a log scale: x positions in pixels."""
+    """A ratio and its interval placed on a log scale: x positions in pixels, y its row's."""
 
     label: str
     x: float
     low: float
     high: float
     verdict: Verdict
+    y: int = 0
+    value_x: float = 0.0  # where its ratio and word are written, right of its interval
+
+
+@dataclass
+class RatioTick:
+    """A tick of the ratio chart's log axis; `one` marks the 1× tick, where the band sits."""
+
+    x: float
+    label: str
+    one: bool
+
+
+@dataclass
+class RatioChart:
+    """One operation's ratios to the baseline as the chart draws them."""
+
+    marks: list[RatioMark]
+    ticks: list[RatioTick]
+    height: int  # the whole chart's
+    plot_height: int  # the grid's and the band's, above the tick labels
+    tick_y: int
+    band_x: Optional[float]  # the band's left edge around the 1× tick; None without that tick
+    band_width: int = 6
 
 
 @dataclass
@@ -169,10 +213,10 @@ def benchmark_view(result: Benchmark) -> BenchmarkView:
         conclusions=bench.conclusions(result))
 
 
-def ratio_marks(view: BenchmarkView, operation: str, width: int = 380
-                ) -> tuple[list[RatioMark], list[tuple[float, str]]]:
-    """The operation's ratios to the baseline with their intervals on a log scale, and the
-    axis ticks (x, label); 1× and the ±2% band sit where the ticks say."""
+def ratio_chart(view: BenchmarkView, operation: str, width: int = 380
+                ) -> Optional[RatioChart]:
+    """The operation's ratios to the baseline with their intervals on a log scale, the axis
+    ticks, and the band drawn at the 1× tick; None where nothing was compared."""
     rows = [r for r in view.rows if r.operation == operation and r.verdict is not None
             and r.verdict.ratio is not None]
     values = [v for r in rows if r.verdict
@@ -187,8 +231,17 @@ def ratio_marks(view: BenchmarkView, operation: str, width: int = 380
     marks = [RatioMark(r.variant, x(r.verdict.ratio), x(r.verdict.low or r.verdict.ratio),
                        x(r.verdict.high or r.verdict.ratio), r.verdict)
              for r in rows if r.verdict is not None and r.verdict.ratio]
-    ticks = [(x(t), f"{t:g}×") for t in (0.25, 0.5, 1, 2, 4, 8, 16) if low <= t <= high]
-    return marks, ticks
+    if not marks:
+        return None
+    for i, mark in enumerate(marks):
+        mark.y = BAR_ROW * i + 10
+        mark.value_x = max(mark.high, mark.x) + 8
+    ticks = [RatioTick(x(t), f"{t:g}×", t == 1) for t in (0.25, 0.5, 1, 2, 4, 8, 16)
+             if low <= t <= high]
+    one = next((t.x for t in ticks if t.one), None)
+    plot = BAR_ROW * len(marks) + 4
+    return RatioChart(marks, ticks, height=plot + 18, plot_height=plot, tick_y=plot + 14,
+                      band_x=None if one is None else one - 3)
 
 
 @dataclass
@@ -499,3 +552,387 @@ def output_view(workload: WorkloadResult) -> Optional[OutputView]:
     if not streams and not output.written:
         return None
     return OutputView(output.mode, output.repeat, streams, output.written)
+
+
+# The pages' view models: one per page, built here and handed to its template, which lays
+# their fields out and computes nothing (tests/unit/test_page_views.py).
+
+TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
+DECORATED_FUNCTIONS = 15  # rows of a decorated function's table
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The code's constants as the pages' prose names them, formatted from the constants, so
+    that changing one changes every sentence that names it."""
+
+    band: str  # the verdicts' band around 1, "±2%" (analysis.verdict.BAND)
+    confidence: str  # the level every verdict's interval is held at, "95%"
+    prune: str  # the share under which a flame graph's frames are folded (frames.PRUNE_FRACTION)
+    static_tree: str  # the same for the call tree printed as text (charts.STATIC_TREE_FRACTION)
+
+
+TERMS = Terms(band="±" + as_percent(BAND), confidence=level(CONFIDENCE),
+              prune=as_percent(PRUNE_FRACTION),
+              static_tree=as_percent(STATIC_TREE_FRACTION))
+
+
+def min_processes(confidence: float, most: int = 64) -> int:
+    """The fewest fresh processes whose medians give an interval at `confidence` at all, by
+    the verdict's own rule (`median_interval` over one median per process)."""
+    n = 2
+    while n < most and median_interval([1.0] * n, confidence, minimum=2)[1] is None:
+        n += 1
+    return n
+
+
+@dataclass
+class GraphView:
+    """A flame graph as its figure shows it: the data its script draws, the coarser call tree
+    printed beside it, and where its speedscope export is."""
+
+    graph: FlameGraph
+    id: str  # unique on its page
+    data: dict[str, Any]
+    tree: list[tuple[str, Optional[Frame]]]  # tree_rows of the coarser tree
+    tree_total: float
+    speedscope: Optional[str]  # None on the comparison page, which colours by change instead
+
+
+def graph_view(graph: FlameGraph, workload: Optional[WorkloadResult], key: str = "",
+               deltas: Optional[dict[int, float]] = None) -> GraphView:
+    """A graph's figure; `key` names it on its page (its name where that is unique), `deltas`
+    its frames' changes on the comparison page."""
+    static = static_tree(graph.tree)
+    key = key or graph.name
+    return GraphView(graph=graph, id=key, data=flame_data(graph, deltas, path=short_path),
+                     tree=list(tree_rows(static)), tree_total=static.value,
+                     speedscope=speedscope_name(workload, key)
+                     if deltas is None and workload is not None else None)
+
+
+@dataclass
+class Card:
+    """A script's headline as the index's card and the top of its page both show it (one
+    macro, `headline`): the figures, and what each page adds or links to."""
+
+    headline: Headline
+    link: str  # the script's page, "" on the page itself
+    line_anchor: str  # the hottest line in the annotated source
+    repeats: Optional[RepeatPlan]  # where fewer unprofiled runs were made than asked for
+    runs: Optional[int]  # the page's: how many runs, the failed ones said
+    system: Optional[ProcessStats]  # the index's: the median unprofiled run's system figures
+    verdicts: dict[VerdictWord, int]  # the index's: the benchmark's words counted
+
+
+@dataclass
+class BenchmarkChart:
+    """One operation's charts: its bars, and its ratios to the baseline where compared."""
+
+    operation: str
+    bars: dict[str, Any]
+    ratios: Optional[RatioChart]
+    unsupported: list[CaseRow]
+
+
+@dataclass
+class BenchmarkSection:
+    """The benchmark section: the view, its charts and tables, and what its prose names."""
+
+    result: Benchmark
+    view: BenchmarkView
+    charts: list[BenchmarkChart]
+    memory_bars: Optional[dict[str, Any]]
+    instances: list[InstanceRow]
+    min_processes: int  # the fewest processes that reach the family's confidence at all
+    too_few_processes: bool
+    pyperf_link: Optional[str]
+
+
+def benchmark_section(result: Benchmark, pyperf_link: Optional[str] = None
+                      ) -> BenchmarkSection:
+    """Everything the benchmark section draws, the verdicts worked out once."""
+    view = benchmark_view(result)
+    least = min_processes(result.confidence)
+    return BenchmarkSection(
+        result=result, view=view,
+        charts=[BenchmarkChart(op, bar_chart(bars(result, op)), ratio_chart(view, op),
+                               [r for r in view.rows if r.operation == op and not r.supported])
+                for op in view.operations],
+        memory_bars=bar_chart(bars(result)) if result.memory else None,
+        instances=instance_rows(result), min_processes=least,
+        too_few_processes=view.processes < least, pyperf_link=pyperf_link)
+
+
+@dataclass
+class GcTimeline:
+    """The collections' timeline: a lane per generation, a dot per collection, time ticks."""
+
+    lanes: list[dict[str, int]]
+    dots: list[GcDot]
+    ticks: list[dict[str, Any]]
+
+
+@dataclass
+class ArenaRow:
+    """One line of the arenas' table: before the script, at its end, after releasing it."""
+
+    label: str
+    before: int
+    end: int
+    released: Optional[int]
+
+
+@dataclass
+class PymallocSection:
+    """The pymalloc part of the memory section."""
+
+    before: PymallocStats
+    end: PymallocStats
+    released: Optional[PymallocStats]
+    view: PymallocView
+    arenas: list[ArenaRow]
+    instance_sizes: list[int]  # the classes the benchmark's instances land in
+
+
+ARENA_ROWS = (("arenas allocated so far", "arenas_allocated_total"),
+              ("arenas given back (reclaimed)", "arenas_reclaimed"),
+              ("arenas at most at once (high-water mark)", "arenas_highwater"),
+              ("arenas now", "arenas_current"))
+
+
+@dataclass
+class ScenarioSection:
+    """The scenarios compared: their rows, what they show, and the RSS chart."""
+
+    rows: list[ScenarioRow]
+    sentences: list[str]
+    generations: str  # the gc columns' heading, "0 / 1 / 2"
+    rss: dict[str, Any]  # the chart, empty without RSS samples
+
+
+@dataclass
+class MemorySection:
+    """The memory management section of the first clean unprofiled run."""
+
+    insights: MemoryInsights
+    gc_s: float
+    collections: int
+    run_wall_s: float
+    timeline: Optional[GcTimeline]
+    pymalloc: Optional[PymallocSection]
+    objects: list[Any]  # the types the gc tracks, most grown first
+    facts: list[Any]  # what the script observed, as single values
+    series: list[tuple[str, dict[str, Any]]]  # what it observed as series, each a chart
+    scenarios: Optional[ScenarioSection]
+
+
+OBJECT_TYPES = 15  # rows of the gc's types table
+
+
+def memory_section(workload: WorkloadResult) -> Optional[MemorySection]:
+    """The memory management section; None without a run that recorded it."""
+    m = workload.insights
+    if m is None:
+        return None
+    run_wall = (workload.insights_run.wall_s if workload.insights_run else None) or 0
+    timeline = None
+    if m.collections:
+        timeline = GcTimeline(gc_lanes(len(m.generations)), gc_timeline(m.collections, run_wall),
+                              time_axis(max(run_wall, m.collections[-1].start_s)))
+    pymalloc_part = None
+    if m.pymalloc_before and m.pymalloc_end:
+        before, end, released = m.pymalloc_before, m.pymalloc_end, m.pymalloc_released
+        pymalloc_part = PymallocSection(
+            before, end, released, pymalloc_view(before, end),
+            [ArenaRow(label, getattr(before, attr), getattr(end, attr),
+                      getattr(released, attr) if released else None)
+             for label, attr in ARENA_ROWS],
+            instance_size_classes(workload, end.alignment, end.threshold))
+    scenarios = None
+    if workload.scenarios:
+        rows = scenario_rows(workload)
+        first = rows[0].insights
+        scenarios = ScenarioSection(
+            rows, scenario_sentences(rows),
+            " / ".join(str(g) for g in range(len(first.generations) if first else 3)),
+            lines({r.label: r.insights.rss_samples for r in rows
+                   if r.insights and r.insights.rss_samples}, x_unit="seconds", y_unit="bytes"))
+    return MemorySection(
+        insights=m, gc_s=sum(g.time_s for g in m.generations),
+        collections=sum(g.collections for g in m.generations), run_wall_s=run_wall,
+        timeline=timeline, pymalloc=pymalloc_part, objects=m.objects[:OBJECT_TYPES],
+        facts=[o for o in m.observations if not is_series(o.value)],
+        series=[(o.name, lines(o.value if isinstance(o.value, dict) else {o.name: o.value}))
+                for o in m.observations if is_series(o.value)],
+        scenarios=scenarios)
+
+
+@dataclass
+class DecoratedSection:
+    """One function of the profiling decorator as its part of the page shows it."""
+
+    function: DecoratedFunction
+    traced: int  # calls the line tracer saw: neither nested nor left to another profiler
+    lines_s: float  # the time inside its lines, what "% time" is of
+    functions: list[Any]  # its table's rows
+    graphs: list[GraphView]
+
+
+def decorated_sections(workload: WorkloadResult) -> list[DecoratedSection]:
+    """The decorated functions, each with its figures and graphs keyed on the page."""
+    return [DecoratedSection(
+        function=d, traced=d.calls - d.nested_calls - d.unprofiled_calls,
+        lines_s=sum(line.time_s for line in d.lines),
+        functions=d.profile.functions[:DECORATED_FUNCTIONS] if d.profile else [],
+        graphs=[graph_view(g, workload, decorated_key(i, d.name)) for g in d.profile.graphs]
+        if d.profile else [])
+        for i, d in enumerate(workload.decorated, 1)]
+
+
+@dataclass
+class ProfilerSection:
+    """A profiled run's section: what its profiler sees, its own tools, its graphs, and
+    the views its template draws (for our profilers; a plug-in's template reads `r`)."""
+
+    record: RunRecord
+    scope: str
+    own_tools: list[str]
+    graphs: list[GraphView]
+    functions: Optional[dict[str, Any]] = None  # cProfile: the whole table's rows
+    top_cumulative: Optional[list[Any]] = None
+    top_own: Optional[list[Any]] = None
+    memory: Optional[dict[str, Any]] = None  # memray: memory over time
+    sizes: Optional[list[dict[str, Any]]] = None  # memray: the sizes histogram
+
+
+def profiler_section(record: RunRecord, workload: WorkloadResult) -> ProfilerSection:
+    """A profiled run's section view."""
+    found = ProfilerSection(record=record, scope=PROFILERS[record.profiler].scope
+                            if record.profiler in PROFILERS else "",
+                            own_tools=own_tools_sentences(record),
+                            graphs=[graph_view(g, workload) for g in record.graphs])
+    cprofile = record.profile_as(CProfileSummary)
+    if cprofile:
+        found.functions = function_rows(cprofile)
+        found.top_cumulative = cprofile.functions[:TOP_FUNCTIONS]
+        found.top_own = cprofile.by_own[:TOP_FUNCTIONS]
+    memray = record.profile_as(MemraySummary)
+    if memray:
+        found.memory = memory_chart(memray.timeline)
+        found.sizes = histogram_rows(memray.sizes_at_peak)
+    return found
+
+
+@dataclass
+class RunRow:
+    """A run of the page's runs table, with its overhead worked out."""
+
+    record: RunRecord
+    overhead: Optional[float]
+
+
+@dataclass
+class WorkloadPage:
+    """Everything a script's page shows, each section's view built once."""
+
+    run: Run
+    workload: WorkloadResult
+    card: Card
+    output: Optional[OutputView]
+    benchmark: Optional[BenchmarkSection]
+    memory: Optional[MemorySection]
+    process: Optional[ProcessView]
+    decorated: list[DecoratedSection]
+    lines: Optional[LinesView]
+    profiled: list[ProfilerSection]
+    runs: list[RunRow]
+
+
+def workload_page(run: Run, workload: WorkloadResult,
+                  pyperf_link: Optional[str] = None) -> WorkloadPage:
+    """A script's page view model."""
+    lv = lines_view(workload)
+    h = headline(workload)
+    card = Card(headline=h, link="", runs=len(workload.runs), system=None, verdicts={},
+                line_anchor=lv.anchor(h.hottest_line) if lv and h.hottest_line
+                else "line-by-line",
+                repeats=workload.repeats if workload.repeats
+                and workload.repeats.made < workload.repeats.asked else None)
+    return WorkloadPage(
+        run=run, workload=workload, card=card, output=output_view(workload),
+        benchmark=benchmark_section(workload.benchmark, pyperf_link)
+        if workload.benchmark else None,
+        memory=memory_section(workload), process=process_view(workload),
+        decorated=decorated_sections(workload), lines=lv,
+        profiled=[profiler_section(r, workload) for r in workload.profiled],
+        runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs])
+
+
+@dataclass
+class ProfiledCell:
+    """One profiled run in the index's overheads table."""
+
+    record: RunRecord
+    overhead: Optional[float]
+    own_tools: str  # the few words on the script's own tools, "" where none ran
+
+
+@dataclass
+class IndexRow:
+    """One script in the index: its card and its line of the overheads table."""
+
+    workload: WorkloadResult
+    page: str
+    card: Card
+    failed_bare: list[RunRecord]  # unprofiled runs that did not finish cleanly
+    cells: list[list[ProfiledCell]]  # per column, that profiler's runs
+
+
+@dataclass
+class IndexPage:
+    """The report's front page: a card per script, then what each profiler cost."""
+
+    run: Run
+    columns: list[str]
+    rows: list[IndexRow]
+    runs: int  # every run of every script
+    reused: int
+    parallel: int
+
+
+def index_page(run: Run, cards: Optional[dict[str, Card]] = None) -> IndexPage:
+    """The index's view model; `cards`, the scripts' pages' cards by name where they are
+    built already, are reused with the index's links (the same figures, worked out once)."""
+    columns = [*OURS, *(n for n in run.profilers if n not in OURS)]
+    rows = []
+    for w in run.workloads:
+        page = page_name(w)
+        known = (cards or {}).get(w.name)
+        h = known.headline if known else headline(w)
+        card = Card(headline=h, link=page, runs=None, repeats=known.repeats if known else None,
+                    line_anchor=known.line_anchor if known else "line-by-line",
+                    system=h.process, verdicts=h.verdicts)
+        cells = [[ProfiledCell(r, w.overhead(r),
+                               own_tools_note(r) if r.own_tools and not r.partial else "")
+                  for r in w.runs if r.profiler == name] for name in columns]
+        rows.append(IndexRow(w, page, card, [r for r in w.runs if not r.profiler and not r.ok],
+                             cells))
+    records = [r for w in run.workloads for r in w.runs]
+    return IndexPage(run=run, columns=columns, rows=rows, runs=len(records),
+                     reused=sum(1 for r in records if r.reused_from),
+                     parallel=sum(1 for r in records if r.parallel))
+
+
+@dataclass
+class ComparePage:
+    """The comparison of two runs: the comparison's rows, and its graphs' figures."""
+
+    comparison: Any
+    graphs: list[tuple[Any, GraphView]]  # each graph diff with its figure
+
+
+def compare_page(comparison: Any) -> ComparePage:
+    """The comparison page's view model."""
+    return ComparePage(comparison, [(d, graph_view(d.graph, None, f"{d.workload}-{d.graph.name}",
+                                                   d.deltas)) for d in comparison.graphs])

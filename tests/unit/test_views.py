@@ -6,7 +6,7 @@ import pytest
 
 from reporter.analysis import verdict
 from reporter.render.export import pyperf_suite
-from reporter.render.views import (answers, benchmark_view, headline, instance_rows, ratio_marks,
+from reporter.render.views import (answers, benchmark_view, headline, instance_rows, ratio_chart,
                                    scenario_rows, scenario_sentences)
 from reporter.vocabulary import Mode, Status
 from reporter.results import (Benchmark, CaseTiming, FlameGraph, Frame,
@@ -70,14 +70,17 @@ def test_the_benchmark_view_works_out_each_verdict_once():
     assert view.unroll == 20 and view.processes == 2
 
 
-def test_ratio_marks_put_one_and_the_interval_on_a_log_scale():
+def test_the_ratio_chart_puts_one_and_the_interval_on_a_log_scale():
     view = benchmark_view(_benchmark())
-    marks, ticks = ratio_marks(view, "loop", width=400)
-    (mark,) = marks
-    positions = dict((label, x) for x, label in ticks)
+    chart = ratio_chart(view, "loop", width=400)
+    (mark,) = chart.marks
+    positions = {t.label: t.x for t in chart.ticks}
     assert positions["1×"] < positions["2×"] <= mark.x <= mark.high
     assert 0 <= mark.low <= mark.x <= mark.high <= 400
-    assert not ratio_marks(view, "solo")[0]  # nothing to compare with, nothing drawn
+    (one,) = [t for t in chart.ticks if t.one]  # the view says which tick is 1×
+    assert one.label == "1×" and chart.band_x == one.x - chart.band_width / 2
+    assert mark.value_x == max(mark.high, mark.x) + 8 and chart.plot_height > mark.y
+    assert ratio_chart(view, "solo") is None  # nothing to compare with, nothing drawn
 
 
 def test_the_pyperf_suite_is_what_pyperf_reads(tmp_path):
