@@ -260,6 +260,12 @@ class Headline:
     process: Optional[ProcessStats]  # the system's view of the median unprofiled run
     peak_bytes: Optional[int]  # memray
     peak_site: Optional[AllocationSite]  # the line holding most of it at the peak
+
+    @property
+    def peak_site_share(self) -> float:
+        """The peak site's part of the peak."""
+        return self.peak_site.bytes / self.peak_bytes if self.peak_site and self.peak_bytes \
+            else 0.0
     gc_s: Optional[float]  # time inside the gc, in the first clean bare run
     gc_share: Optional[float]  # of that run's wall time
     verdicts: dict[VerdictWord, int]  # benchmark: how many comparisons got each word

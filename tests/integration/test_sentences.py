@@ -127,4 +127,4 @@ def test_figures_in_the_paragraphs_are_those_of_results_json(report):
                     assert f"({seconds(p.duration_s / p.samples)} apart on average" in paragraphs
         timing = workload.timing
         q1, q3 = timing.quartiles
-        assert f"{seconds(timing.median)}, quartiles {seconds(q1)} – {seconds(q3)}" in paragraphs
+        assert f"{seconds(timing.median)} quartiles {seconds(q1)} – {seconds(q3)}" in paragraphs
