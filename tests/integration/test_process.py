@@ -14,8 +14,8 @@ import pytest
 from reporter import results
 from reporter.cli import main
 from reporter.run import procfs
-from reporter.render.process import (CPU, IO, MIN_ELAPSED_S, MIN_SAMPLES, WAIT, classify,
-                                     process_view, script_window)
+from reporter.analysis.process import CPU, IO, MIN_ELAPSED_S, MIN_SAMPLES, WAIT, script_window
+from reporter.render.process import classify, process_view
 from tests.conftest import RESOURCES
 
 MIB = 2**20

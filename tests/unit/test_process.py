@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from reporter.render.process import CPU, IO, MIXED, WAIT, classify, cpu_chart
+from reporter.analysis.process import CPU, IO, MIXED, WAIT
+from reporter.render.process import classify, cpu_chart
 from reporter.results import ProcessStats
 from reporter.run import procfs
 
