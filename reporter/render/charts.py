@@ -88,9 +88,9 @@ def is_series(value: Any) -> bool:
                               and all(numbers(v) for v in value.values()))
 
 
-def lines(series: dict[str, list[Any]], width: int = 640, height: int = 150, *,
-          x_unit: str = "", y_unit: str = "", hover: int = 100,
-          stacked: bool = False) -> dict[str, Any]:
+def line_chart(series: dict[str, list[Any]], width: int = 640, height: int = 150, *,
+               x_unit: str = "", y_unit: str = "", hover: int = 100,
+               stacked: bool = False) -> dict[str, Any]:
     """A line chart of several series on shared axes; points are values or [x, value] pairs.
 
     Gives the polylines, ticks on both axes with their labels in the series' units, and up to
@@ -150,9 +150,9 @@ def memory_chart(points: list[MemoryPoint], width: int = 800,
                  height: int = 180) -> dict[str, Any]:
     """Memory over time: RSS and heap lines on real axes, and the heap's peak marked with its
     label kept inside the chart."""
-    chart = lines({"resident set size": [[p.time_s, p.rss_bytes] for p in points],
-                   "heap in use": [[p.time_s, p.heap_bytes] for p in points]},
-                  width, height, x_unit="seconds", y_unit="bytes")
+    chart = line_chart({"resident set size": [[p.time_s, p.rss_bytes] for p in points],
+                        "heap in use": [[p.time_s, p.heap_bytes] for p in points]},
+                       width, height, x_unit="seconds", y_unit="bytes")
     if not chart:
         return {}
     peak = max(points, key=lambda p: p.heap_bytes)

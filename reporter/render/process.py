@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from reporter.analysis.process import CPU, IO, MEMORY, WAIT, Window, kind_of, script_window
-from reporter.render.charts import lines
+from reporter.render.charts import line_chart
 from reporter.render.format import percent, seconds, size
 from reporter.results import Col, ProcessStats, RunRecord, WorkloadResult
 
@@ -85,18 +85,18 @@ def process_view(workload: WorkloadResult) -> Optional[ProcessView]:
     return ProcessView(
         run=run, stats=stats, kind=classify(stats), window=window,
         cpu=with_marks(cpu_chart(points), marks),
-        memory=with_marks(lines({"RSS, main process": column(points, Col.RSS),
-                                 "RSS, every process": column(points, Col.TREE_RSS)},
-                                x_unit="seconds", y_unit="bytes"), marks),
-        virtual=lines({"VIRT, main process": column(points, Col.VMS)}, height=60,
-                      x_unit="seconds", y_unit="bytes"),
-        threads=lines({"threads, main process": column(points, Col.THREADS)},
-                      height=60, x_unit="seconds"),
-        io=with_marks(lines({"read (storage)": column(points, Col.READ),
-                             "written (storage)": column(points, Col.WRITE),
-                             "read (all calls)": column(points, Col.RCHAR),
-                             "written (all calls)": column(points, Col.WCHAR)},
-                            x_unit="seconds", y_unit="bytes"), marks),
+        memory=with_marks(line_chart({"RSS, main process": column(points, Col.RSS),
+                                      "RSS, every process": column(points, Col.TREE_RSS)},
+                                     x_unit="seconds", y_unit="bytes"), marks),
+        virtual=line_chart({"VIRT, main process": column(points, Col.VMS)}, height=60,
+                           x_unit="seconds", y_unit="bytes"),
+        threads=line_chart({"threads, main process": column(points, Col.THREADS)},
+                           height=60, x_unit="seconds"),
+        io=with_marks(line_chart({"read (storage)": column(points, Col.READ),
+                                  "written (storage)": column(points, Col.WRITE),
+                                  "read (all calls)": column(points, Col.RCHAR),
+                                  "written (all calls)": column(points, Col.WCHAR)},
+                                 x_unit="seconds", y_unit="bytes"), marks),
     )
 
 
@@ -130,4 +130,4 @@ def cpu_chart(points: list[list[float]], window_s: float = CPU_WINDOW_S) -> dict
             user.append([point[Col.T], 100 * used / spent])
             total.append([point[Col.T], 100 * (used + system) / spent])
         start = point
-    return lines({"system": total, "user": user}, x_unit="seconds", stacked=True)
+    return line_chart({"system": total, "user": user}, x_unit="seconds", stacked=True)

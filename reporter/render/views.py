@@ -19,7 +19,7 @@ from reporter.analysis.verdict import (BAND, CONFIDENCE, FASTER, SLOWER, WORDS, 
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import OURS
 from reporter.render.charts import (BAR_ROW, STATIC_TREE_FRACTION, GcDot, bar_chart, bars,
-                                    gc_lanes, gc_timeline, histogram_rows, is_series, lines,
+                                    gc_lanes, gc_timeline, histogram_rows, is_series, line_chart,
                                     memory_chart, static_tree, time_axis, tree_rows)
 from reporter.render.export import flame_data
 from reporter.render.format import as_percent, seconds, short_path, where
@@ -762,14 +762,15 @@ def memory_section(workload: WorkloadResult) -> Optional[MemorySection]:
         scenarios = ScenarioSection(
             rows, scenario_sentences(rows),
             " / ".join(str(g) for g in range(len(first.generations) if first else 3)),
-            lines({r.label: r.insights.rss_samples for r in rows
-                   if r.insights and r.insights.rss_samples}, x_unit="seconds", y_unit="bytes"))
+            line_chart({r.label: r.insights.rss_samples for r in rows
+                        if r.insights and r.insights.rss_samples},
+                       x_unit="seconds", y_unit="bytes"))
     return MemorySection(
         insights=m, gc_s=sum(g.time_s for g in m.generations),
         collections=sum(g.collections for g in m.generations), run_wall_s=run_wall,
         timeline=timeline, pymalloc=pymalloc_part, objects=m.objects[:OBJECT_TYPES],
         facts=[o for o in m.observations if not is_series(o.value)],
-        series=[(o.name, lines(o.value if isinstance(o.value, dict) else {o.name: o.value}))
+        series=[(o.name, line_chart(o.value if isinstance(o.value, dict) else {o.name: o.value}))
                 for o in m.observations if is_series(o.value)],
         scenarios=scenarios)
 
