@@ -71,24 +71,33 @@ def _reader(hint: Any, resolve: Optional[Resolver]) -> Read:
     """A function that reads one value of that hint, made once per hint: the work of reading
     a file is then one call per value, and the path to a wrong one is only built for it."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is Any:
-        return _same
     if origin in (typing.Union, types.UnionType):
         (inner,) = [o for o in args if o is not types.NoneType]
         read_inner = _reader(inner, resolve)
         return lambda value: None if value is None else read_inner(value)
     if dataclasses.is_dataclass(hint):
         return _DataclassReader(typing.cast(type, hint), resolve)
+    if origin in (dict, list, tuple):
+        return _container_reader(origin, args, resolve)
+    return _scalar_reader(hint)
+
+
+def _container_reader(origin: Any, args: tuple[Any, ...], resolve: Optional[Resolver]) -> Read:
+    """A dict's values, or a list's (or a tuple[X, ...]'s, a JSON list too) items, each read."""
+    read_item = _reader(args[-1] if origin is dict else args[0], resolve)
     if origin is dict:
-        read_value = _reader(args[1], resolve)
-        return lambda value: _dict(value, read_value)
-    if origin in (list, tuple):
-        read_item = _reader(args[0], resolve)
-        plain = _PLAIN.get(args[0])
-        if origin is list and plain is not None:  # numbers or strings: checked in one pass
-            return functools.partial(_plain_items, plain, read_item)
-        made = list if origin is list else tuple
-        return lambda value: made(_items(value, read_item))
+        return lambda value: _dict(value, read_item)
+    plain = _PLAIN.get(args[0])
+    if origin is list and plain is not None:  # numbers or strings: checked in one pass
+        return functools.partial(_plain_items, plain, read_item)
+    made = list if origin is list else tuple
+    return lambda value: made(_items(value, read_item))
+
+
+def _scalar_reader(hint: Any) -> Read:
+    """Anything, a number, a string, a boolean, None or one of our enums."""
+    if hint is Any:
+        return _same
     if hint is float:
         return _float
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -108,7 +117,7 @@ class _DataclassReader:  # pylint: disable=too-few-public-methods  # a callable 
         self.dynamic: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
     def __call__(self, value: Any) -> Any:
-        if type(value) is not dict:
+        if not isinstance(value, dict):
             raise _mismatch(value, dict)
         if not self.names:
             self._prepare()
@@ -175,7 +184,7 @@ _PLAIN: dict[Any, frozenset[type]] = {float: frozenset({float, int}), int: froze
 def _plain_items(allowed: frozenset[type], read: Read, value: Any) -> Any:
     """A list of numbers or strings: their types in one pass; the list as it is when they fit
     exactly (floats that JSON wrote as integers become floats)."""
-    if type(value) is not list:
+    if not isinstance(value, list):
         raise _mismatch(value, list)
     kinds = set(map(type, value))
     if kinds <= allowed:
@@ -198,7 +207,7 @@ def _exactly(kind: type, value: Any) -> Any:
 
 
 def _items(value: Any, read: Read) -> list[Any]:
-    if type(value) is not list:
+    if not isinstance(value, list):
         raise _mismatch(value, list)
     try:
         return [read(v) for v in value]
@@ -212,7 +221,7 @@ def _items(value: Any, read: Read) -> list[Any]:
 
 
 def _dict(value: Any, read: Read) -> dict[str, Any]:
-    if type(value) is not dict:
+    if not isinstance(value, dict):
         raise _mismatch(value, dict)
     found = {}
     for key, item in value.items():

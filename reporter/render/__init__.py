@@ -23,8 +23,8 @@ from reporter.render.export import pyperf_suite, speedscope
 from reporter.render.format import count, percent, plural, ratio, seconds, short_path, size, where
 from reporter.render.names import (PYPERF_DIR, SPEEDSCOPE_DIR, decorated_key, page_name,
                                    pyperf_name, speedscope_name)
-from reporter.render.views import (TERMS, TOP_FUNCTIONS, compare_page, index_page,
-                                   workload_page)
+from reporter.render.terms import TERMS
+from reporter.render.views import TOP_FUNCTIONS, compare_page, index_page, workload_page
 from reporter.profilers.base import template_path
 from reporter.results import FlameGraph, Run, WorkloadResult
 from reporter.serial import write_atomic

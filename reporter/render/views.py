@@ -1,247 +1,34 @@
-"""View models: what a section shows, computed in Python so that templates only lay it out.
+"""View models: what a page and its sections show, computed in Python so that templates only
+lay it out. The Benchmark and Memory management sections' views are in `benchmark` and
+`memory`, the Process section's in `process`, Line by line's in `source`.
 
 Each function takes the results model and returns plain rows and sentences; each is tested on
-its own (tests/unit/test_views.py).
+its own (tests/unit/test_views.py, tests/unit/test_page_views.py).
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from reporter.analysis import bench, pymalloc
-from reporter.analysis.frames import PRUNE_FRACTION, walk
+from reporter.analysis.frames import walk
 from reporter.analysis.lines import LineRow, line_rows
-from reporter.analysis.verdict import (BAND, CONFIDENCE, FASTER, SLOWER, WORDS, Verdict,
-                                       compare_samples, level, median_interval)
+from reporter.analysis.verdict import WORDS
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import OURS
-from reporter.render.charts import (BAR_ROW, STATIC_TREE_FRACTION, GcDot, bar_chart, bars,
-                                    gc_lanes, gc_timeline, histogram_rows, is_series, line_chart,
-                                    memory_chart, static_tree, time_axis, tree_rows)
+from reporter.render.benchmark import (BenchmarkSection, answers, benchmark_section,
+                                       benchmark_view)
+from reporter.render.charts import histogram_rows, memory_chart, static_tree, tree_rows
 from reporter.render.export import flame_data
-from reporter.render.format import as_percent, seconds, short_path, where
+from reporter.render.format import seconds, short_path, where
+from reporter.render.memory import MemorySection, memory_section
 from reporter.render.names import decorated_key, page_name, speedscope_name
 from reporter.render.process import ProcessView, process_view
 from reporter.render.source import LinesView, lines_view
+from reporter.results import (AllocationSite, CProfileSummary, DecoratedFunction, FlameGraph,
+                              Frame, MemraySummary, ProcessStats, RepeatPlan, Run,
+                              RunRecord, TimingStats, WorkloadResult, WrittenFile)
 from reporter.vocabulary import GraphKind, Status, VerdictWord
-from reporter.results import (AllocationSite, Benchmark, CProfileSummary, DecoratedFunction,
-                              FlameGraph, Frame, MemraySummary, MemoryInsights, ProcessStats,
-                              PymallocStats, RepeatPlan, Run, RunRecord, TimingStats,
-                              WorkloadResult, WrittenFile)
-
-
-@dataclass
-class ScenarioRow:
-    """One declared scenario over all its runs, compared with the first scenario."""
-
-    label: str
-    args: list[str]
-    runs: int
-    failed: int
-    wall_s: list[float]
-    peak_rss: list[float]
-    insights: Optional[MemoryInsights]  # of its first clean run: the gc's work, deterministic
-    wall_verdict: Optional[Verdict]  # None for the first scenario, the reference
-    rss_verdict: Optional[Verdict]
-
-    @property
-    def wall_median(self) -> Optional[float]:
-        """Median wall time of the clean runs."""
-        return statistics.median(self.wall_s) if self.wall_s else None
-
-    @property
-    def rss_median(self) -> Optional[float]:
-        """Median peak RSS of the clean runs."""
-        return statistics.median(self.peak_rss) if self.peak_rss else None
-
-    @property
-    def wall_said(self) -> str:
-        """Its wall time's verdict as the table prints it; "reference" for the first."""
-        return self.wall_verdict.describe() if self.wall_verdict else "reference"
-
-    @property
-    def rss_said(self) -> str:
-        """Its peak RSS's verdict in memory's words (smaller, larger)."""
-        return self.rss_verdict.describe(MEMORY_WORDS) if self.rss_verdict else "reference"
-
-
-def scenario_rows(workload: WorkloadResult) -> list[ScenarioRow]:
-    """Each scenario's runs pooled; wall time and peak RSS judged against the first scenario."""
-    grouped: dict[str, list[RunRecord]] = {}
-    for record in workload.scenarios:
-        grouped.setdefault(record.label, []).append(record)
-    rows: list[ScenarioRow] = []
-    for label, records in grouped.items():
-        clean = [r for r in records if r.ok and r.wall_s]
-        wall = [r.wall_s for r in clean if r.wall_s]
-        rss = [float(r.insights.max_rss_bytes) for r in clean if r.insights]
-        first = rows[0] if rows else None
-        rows.append(ScenarioRow(
-            label=label, args=list(records[0].extra_args), runs=len(records),
-            failed=len(records) - len(clean), wall_s=wall, peak_rss=rss,
-            insights=next((r.insights for r in clean if r.insights), None),
-            wall_verdict=compare_samples(first.wall_s, wall) if first else None,
-            rss_verdict=compare_samples(first.peak_rss, rss) if first else None,
-        ))
-    return rows
-
-
-def scenario_sentences(rows: list[ScenarioRow]) -> list[str]:
-    """What the scenarios show against the first one, in the verdict words, with figures."""
-    if len(rows) < 2:
-        return []
-    reference = rows[0]
-    found = []
-    for row in rows[1:]:
-        parts = []
-        for what, verdict in (("wall time", row.wall_verdict), ("peak RSS", row.rss_verdict)):
-            if verdict is None:
-                continue
-            if verdict.ratio is None:
-                parts.append(f"{what} undecided (fewer than 3 clean runs on a side)")
-            elif what == "peak RSS":  # memory is larger or smaller, not slower or faster
-                parts.append(f"{what} {verdict.describe(MEMORY_WORDS)}")
-            else:
-                parts.append(f"{what} {verdict.describe()}")
-        found.append(f"“{row.label}” against “{reference.label}”: " + "; ".join(parts) + ".")
-    return found
-
-
-MEMORY_WORDS: dict[VerdictWord, str] = {FASTER: "smaller", SLOWER: "larger"}
-
-
-@dataclass
-class CaseRow:
-    """One benchmark case as the table and charts show it."""
-
-    variant: str
-    operation: str
-    baseline: bool
-    supported: bool
-    reason: str
-    measured_s: Optional[float]  # median seconds per statement, in its unrolled loop
-    net_s: Optional[float]  # the same with the empty loop subtracted
-    net_quartiles: Optional[tuple[float, float]]
-    loop_s: Optional[float]  # the empty loop's seconds per iteration, beside it
-    verdict: Optional[Verdict]  # None for the baseline, or with no baseline to compare with
-    rounds: int
-    processes: int
-    loops: int
-    unroll: int
-
-
-@dataclass
-class RatioMark:
-    """A ratio and its interval placed on a log scale: x positions in pixels, y its row's."""
-
-    label: str
-    x: float
-    low: float
-    high: float
-    verdict: Verdict
-    y: int = 0
-    value_x: float = 0.0  # where its ratio and word are written, right of its interval
-
-
-@dataclass
-class RatioTick:
-    """A tick of the ratio chart's log axis; `one` marks the 1× tick, where the band sits."""
-
-    x: float
-    label: str
-    one: bool
-
-
-@dataclass
-class RatioChart:
-    """One operation's ratios to the baseline as the chart draws them."""
-
-    marks: list[RatioMark]
-    ticks: list[RatioTick]
-    height: int  # the whole chart's
-    plot_height: int  # the grid's and the band's, above the tick labels
-    tick_y: int
-    band_x: Optional[float]  # the band's left edge around the 1× tick; None without that tick
-    band_width: int = 6
-
-
-@dataclass
-class BenchmarkView:
-    """Everything the benchmark section says, computed once."""
-
-    baseline: str
-    rows: list[CaseRow]
-    operations: list[str]
-    comparisons: int
-    level: str  # each interval's confidence, as people write it
-    unroll: int
-    rounds: dict[str, int]
-    budget_s: float
-    spent_s: float
-    processes: int
-    conclusions: list[str]  # the findings, each drawn from this run's numbers
-
-
-def benchmark_view(result: Benchmark) -> BenchmarkView:
-    """The benchmark's rows, with each case's verdict against the baseline worked out once."""
-    names = bench.variants(result)
-    baseline = names[0] if names else ""
-    rows = []
-    for timing in result.cases:
-        net = timing.net_stats
-        found = None if timing.variant == baseline else bench.verdict(result, timing)
-        rows.append(CaseRow(
-            variant=timing.variant, operation=timing.operation,
-            baseline=timing.variant == baseline, supported=timing.supported,
-            reason=timing.reason,
-            measured_s=timing.stats.median if timing.stats else None,
-            net_s=net.median if net else None,
-            net_quartiles=net.quartiles if net else None,
-            loop_s=result.loop_s.get(timing.operation),
-            verdict=found, rounds=len(timing.values_s), processes=timing.processes,
-            loops=timing.loops, unroll=timing.unroll))
-    compared = [r for r in rows if r.verdict is not None and r.supported]
-    return BenchmarkView(
-        baseline=baseline, rows=rows, operations=bench.operations(result),
-        comparisons=len(compared), level=level(result.confidence),
-        unroll=max((r.unroll for r in rows), default=1), rounds=result.rounds,
-        budget_s=result.budget_s, spent_s=result.spent_s,
-        processes=max((r.processes for r in rows), default=0),
-        conclusions=bench.conclusions(result))
-
-
-def ratio_chart(view: BenchmarkView, operation: str, width: int = 380
-                ) -> Optional[RatioChart]:
-    """The operation's ratios to the baseline with their intervals on a log scale, the axis
-    ticks, and the band drawn at the 1× tick; None where nothing was compared."""
-    rows = [r for r in view.rows if r.operation == operation and r.verdict is not None
-            and r.verdict.ratio is not None]
-    values = [v for r in rows if r.verdict
-              for v in (r.verdict.low, r.verdict.high, r.verdict.ratio) if v is not None and v > 0]
-    low = min([0.5, *values]) / 1.1
-    high = max([2.0, *values]) * 1.1
-
-    def x(value: float) -> float:
-        return round(width * (math.log(value) - math.log(low))
-                     / (math.log(high) - math.log(low)), 1)
-
-    marks = [RatioMark(r.variant, x(r.verdict.ratio), x(r.verdict.low or r.verdict.ratio),
-                       x(r.verdict.high or r.verdict.ratio), r.verdict)
-             for r in rows if r.verdict is not None and r.verdict.ratio]
-    if not marks:
-        return None
-    for i, mark in enumerate(marks):
-        mark.y = BAR_ROW * i + 10
-        mark.value_x = max(mark.high, mark.x) + 8
-    ticks = [RatioTick(x(t), f"{t:g}×", t == 1) for t in (0.25, 0.5, 1, 2, 4, 8, 16)
-             if low <= t <= high]
-    one = next((t.x for t in ticks if t.one), None)
-    plot = BAR_ROW * len(marks) + 4
-    return RatioChart(marks, ticks, height=plot + 18, plot_height=plot, tick_y=plot + 14,
-                      band_x=None if one is None else one - 3)
 
 
 @dataclass
@@ -343,34 +130,6 @@ def _calls(workload: WorkloadResult, frame: Frame) -> Optional[int]:
     return None
 
 
-def answers(result: Benchmark, view: Optional[BenchmarkView] = None) -> list[str]:
-    """The benchmark's own question, answered from this run: per operation, which variant is
-    fastest by a decided margin and by how much, and which is smallest per instance (`view`,
-    the benchmark's view when the caller has it, spares working the verdicts out again)."""
-    view = view or benchmark_view(result)
-    found = []
-    for operation in view.operations:
-        faster = [r for r in view.rows if r.operation == operation and r.verdict is not None
-                  and r.verdict.word == FASTER and r.verdict.ratio is not None]
-        if faster:
-            best = min(faster, key=lambda r: r.verdict.ratio if r.verdict and r.verdict.ratio
-                       else 1.0)
-            assert best.verdict is not None and best.verdict.ratio is not None
-            found.append(f"{operation}: {best.variant} is fastest, {best.verdict.ratio:.2f}× "
-                         f"the time of {view.baseline} ({level(best.verdict.confidence)} "
-                         f"interval {best.verdict.low:.2f}–{best.verdict.high:.2f}×)")
-        elif any(r.operation == operation and r.verdict is not None for r in view.rows):
-            found.append(f"{operation}: no variant is decidedly faster than {view.baseline}")
-    sized = [m for m in result.memory if m.supported]
-    base = next((m for m in sized if m.variant == view.baseline), None)
-    if sized and base is not None and base.bytes_per_instance:
-        small = min(sized, key=lambda m: m.bytes_per_instance)
-        found.append(f"memory: {small.variant} is smallest, {small.bytes_per_instance:.0f} B "
-                     f"per instance against {base.bytes_per_instance:.0f} B for "
-                     f"{view.baseline} ({small.bytes_per_instance / base.bytes_per_instance:.2f}×)")
-    return found
-
-
 def function_rows(summary: CProfileSummary) -> dict[str, Any]:
     """Every function of a cProfile summary as compact rows for the page's own table script:
     [name, file, line, calls, primitive calls, own s, cumulative s, library] over a string
@@ -388,68 +147,6 @@ def function_rows(summary: CProfileSummary) -> dict[str, Any]:
                      row.primitive_calls, float(f"{row.own_s:.6g}"),
                      float(f"{row.cumulative_s:.6g}"), int(library)])
     return {"strings": list(strings), "rows": rows, "total": summary.total_s}
-
-
-@dataclass
-class InstanceRow:
-    """What one instance of a variant costs, as the memory table shows it."""
-
-    variant: str
-    supported: bool
-    reason: str
-    bytes_per_instance: float
-    block_bytes: float  # counted in whole pymalloc blocks: what the arenas hold
-    getsizeof: int
-    struct: str
-    pre_header: int
-    dict_bytes: Optional[int]
-    weakref_slot: bool
-    allocations: list[tuple[float, int, Optional[int]]]  # per instance: count, size, class
-    anatomy: str  # why it costs that, in the lecture's words
-
-
-def instance_rows(result: Benchmark) -> list[InstanceRow]:
-    """The benchmark's memory table, with each allocation's pymalloc size class."""
-    align, threshold = result.pymalloc_alignment, result.pymalloc_threshold
-    return [InstanceRow(
-        variant=m.variant, supported=m.supported, reason=m.reason,
-        bytes_per_instance=m.bytes_per_instance if m.supported else 0.0,
-        block_bytes=bench.block_bytes(m, align, threshold) if m.supported else 0.0,
-        getsizeof=m.getsizeof, pre_header=m.pre_header if m.supported else 0,
-        struct=f"{m.basicsize}{f' + {m.item_bytes}' if m.item_bytes else ''} B",
-        dict_bytes=m.dict_bytes, weakref_slot=m.weakref_slot,
-        allocations=[(count, size, bench.size_class(size, align, threshold))
-                     for size, count in bench.per_instance_allocations(m)],
-        anatomy=bench.anatomy(m, align, threshold) if m.supported else "")
-        for m in result.memory]
-
-
-def instance_size_classes(workload: WorkloadResult, alignment: int,
-                          threshold: int) -> list[int]:
-    """The pymalloc block sizes the benchmark's instances land in, for the pymalloc table."""
-    if not workload.benchmark:
-        return []
-    found = {bench.size_class(size, alignment, threshold)
-             for m in workload.benchmark.memory if m.supported
-             for size, _ in bench.per_instance_allocations(m)}
-    return sorted(size for size in found if size)
-
-
-@dataclass
-class PymallocView:
-    """The pymalloc section: where this build differs from the classic table, the size
-    classes whose use grew most, and every class before and at the end of the script."""
-
-    differences: list[str]
-    busiest: list[int]
-    classes: list[dict[str, int]]
-
-
-def pymalloc_view(before: PymallocStats, end: PymallocStats) -> PymallocView:
-    """The pymalloc section's figures, from the two `_debugmallocstats` readings."""
-    return PymallocView(differences=pymalloc.differences_from_classic(end),
-                        busiest=pymalloc.busiest(before, end),
-                        classes=pymalloc.class_changes(before, end))
 
 
 def summary_record(workload: WorkloadResult) -> dict[str, Any]:
@@ -563,33 +260,11 @@ def output_view(workload: WorkloadResult) -> Optional[OutputView]:
 # The pages' view models: one per page, built here and handed to its template, which lays
 # their fields out and computes nothing (tests/unit/test_page_views.py).
 
+
 TOP_FUNCTIONS = 25  # rows of the static top tables; the full table has them all
+
+
 DECORATED_FUNCTIONS = 15  # rows of a decorated function's table
-
-
-@dataclass(frozen=True)
-class Terms:
-    """The code's constants as the pages' prose names them, formatted from the constants, so
-    that changing one changes every sentence that names it."""
-
-    band: str  # the verdicts' band around 1, "±2%" (analysis.verdict.BAND)
-    confidence: str  # the level every verdict's interval is held at, "95%"
-    prune: str  # the share under which a flame graph's frames are folded (frames.PRUNE_FRACTION)
-    static_tree: str  # the same for the call tree printed as text (charts.STATIC_TREE_FRACTION)
-
-
-TERMS = Terms(band="±" + as_percent(BAND), confidence=level(CONFIDENCE),
-              prune=as_percent(PRUNE_FRACTION),
-              static_tree=as_percent(STATIC_TREE_FRACTION))
-
-
-def min_processes(confidence: float, most: int = 64) -> int:
-    """The fewest fresh processes whose medians give an interval at `confidence` at all, by
-    the verdict's own rule (`median_interval` over one median per process)."""
-    n = 2
-    while n < most and median_interval([1.0] * n, confidence, minimum=2)[1] is None:
-        n += 1
-    return n
 
 
 @dataclass
@@ -629,150 +304,6 @@ class Card:
     runs: Optional[int]  # the page's: how many runs, the failed ones said
     system: Optional[ProcessStats]  # the index's: the median unprofiled run's system figures
     verdicts: dict[VerdictWord, int]  # the index's: the benchmark's words counted
-
-
-@dataclass
-class BenchmarkChart:
-    """One operation's charts: its bars, and its ratios to the baseline where compared."""
-
-    operation: str
-    bars: dict[str, Any]
-    ratios: Optional[RatioChart]
-    unsupported: list[CaseRow]
-
-
-@dataclass
-class BenchmarkSection:
-    """The benchmark section: the view, its charts and tables, and what its prose names."""
-
-    result: Benchmark
-    view: BenchmarkView
-    charts: list[BenchmarkChart]
-    memory_bars: Optional[dict[str, Any]]
-    instances: list[InstanceRow]
-    min_processes: int  # the fewest processes that reach the family's confidence at all
-    too_few_processes: bool
-    pyperf_link: Optional[str]
-
-
-def benchmark_section(result: Benchmark, pyperf_link: Optional[str] = None
-                      ) -> BenchmarkSection:
-    """Everything the benchmark section draws, the verdicts worked out once."""
-    view = benchmark_view(result)
-    least = min_processes(result.confidence)
-    return BenchmarkSection(
-        result=result, view=view,
-        charts=[BenchmarkChart(op, bar_chart(bars(result, op)), ratio_chart(view, op),
-                               [r for r in view.rows if r.operation == op and not r.supported])
-                for op in view.operations],
-        memory_bars=bar_chart(bars(result)) if result.memory else None,
-        instances=instance_rows(result), min_processes=least,
-        too_few_processes=view.processes < least, pyperf_link=pyperf_link)
-
-
-@dataclass
-class GcTimeline:
-    """The collections' timeline: a lane per generation, a dot per collection, time ticks."""
-
-    lanes: list[dict[str, int]]
-    dots: list[GcDot]
-    ticks: list[dict[str, Any]]
-
-
-@dataclass
-class ArenaRow:
-    """One line of the arenas' table: before the script, at its end, after releasing it."""
-
-    label: str
-    before: int
-    end: int
-    released: Optional[int]
-
-
-@dataclass
-class PymallocSection:
-    """The pymalloc part of the memory section."""
-
-    before: PymallocStats
-    end: PymallocStats
-    released: Optional[PymallocStats]
-    view: PymallocView
-    arenas: list[ArenaRow]
-    instance_sizes: list[int]  # the classes the benchmark's instances land in
-
-
-ARENA_ROWS = (("arenas allocated so far", "arenas_allocated_total"),
-              ("arenas given back (reclaimed)", "arenas_reclaimed"),
-              ("arenas at most at once (high-water mark)", "arenas_highwater"),
-              ("arenas now", "arenas_current"))
-
-
-@dataclass
-class ScenarioSection:
-    """The scenarios compared: their rows, what they show, and the RSS chart."""
-
-    rows: list[ScenarioRow]
-    sentences: list[str]
-    generations: str  # the gc columns' heading, "0 / 1 / 2"
-    rss: dict[str, Any]  # the chart, empty without RSS samples
-
-
-@dataclass
-class MemorySection:
-    """The memory management section of the first clean unprofiled run."""
-
-    insights: MemoryInsights
-    gc_s: float
-    collections: int
-    run_wall_s: float
-    timeline: Optional[GcTimeline]
-    pymalloc: Optional[PymallocSection]
-    objects: list[Any]  # the types the gc tracks, most grown first
-    facts: list[Any]  # what the script observed, as single values
-    series: list[tuple[str, dict[str, Any]]]  # what it observed as series, each a chart
-    scenarios: Optional[ScenarioSection]
-
-
-OBJECT_TYPES = 15  # rows of the gc's types table
-
-
-def memory_section(workload: WorkloadResult) -> Optional[MemorySection]:
-    """The memory management section; None without a run that recorded it."""
-    m = workload.insights
-    if m is None:
-        return None
-    run_wall = (workload.insights_run.wall_s if workload.insights_run else None) or 0
-    timeline = None
-    if m.collections:
-        timeline = GcTimeline(gc_lanes(len(m.generations)), gc_timeline(m.collections, run_wall),
-                              time_axis(max(run_wall, m.collections[-1].start_s)))
-    pymalloc_part = None
-    if m.pymalloc_before and m.pymalloc_end:
-        before, end, released = m.pymalloc_before, m.pymalloc_end, m.pymalloc_released
-        pymalloc_part = PymallocSection(
-            before, end, released, pymalloc_view(before, end),
-            [ArenaRow(label, getattr(before, attr), getattr(end, attr),
-                      getattr(released, attr) if released else None)
-             for label, attr in ARENA_ROWS],
-            instance_size_classes(workload, end.alignment, end.threshold))
-    scenarios = None
-    if workload.scenarios:
-        rows = scenario_rows(workload)
-        first = rows[0].insights
-        scenarios = ScenarioSection(
-            rows, scenario_sentences(rows),
-            " / ".join(str(g) for g in range(len(first.generations) if first else 3)),
-            line_chart({r.label: r.insights.rss_samples for r in rows
-                        if r.insights and r.insights.rss_samples},
-                       x_unit="seconds", y_unit="bytes"))
-    return MemorySection(
-        insights=m, gc_s=sum(g.time_s for g in m.generations),
-        collections=sum(g.collections for g in m.generations), run_wall_s=run_wall,
-        timeline=timeline, pymalloc=pymalloc_part, objects=m.objects[:OBJECT_TYPES],
-        facts=[o for o in m.observations if not is_series(o.value)],
-        series=[(o.name, line_chart(o.value if isinstance(o.value, dict) else {o.name: o.value}))
-                for o in m.observations if is_series(o.value)],
-        scenarios=scenarios)
 
 
 @dataclass

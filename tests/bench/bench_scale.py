@@ -133,6 +133,11 @@ def budgets(folder: Path) -> None:
           f"inside the children's {spent['children_s']:.1f} s")
     print(f"  whole run             {wall:.1f} s against {hand_s:.1f} s by hand: "
           f"{goal(wall / hand_s, 0.4, 'x', '.2f')}")
+    reading(run_dir)
+
+
+def reading(run_dir: Path) -> None:
+    """What reading the report again costs: `reporter summary`, and the load it starts with."""
     summary_s, _ = reporter("summary", str(run_dir))
     print(f"  reporter summary      {goal(summary_s, 5, 's')}")
     print(f"  loading results.json  {ratio(run_dir / 'results.json')}")

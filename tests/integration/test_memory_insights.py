@@ -5,7 +5,7 @@ import shutil
 
 from reporter import results
 from reporter.cli import main
-from reporter.render.views import scenario_rows, scenario_sentences
+from reporter.render.memory import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
 
 WORKLOADS = RESOURCES.parent.parent / "workloads"

@@ -14,7 +14,7 @@ from reporter.analysis import bench
 from reporter.cli import main
 from reporter.results import CProfileSummary, PyinstrumentSummary
 from reporter.render.format import percent, plural, seconds
-from reporter.render.views import scenario_rows, scenario_sentences
+from reporter.render.memory import scenario_rows, scenario_sentences
 from tests.conftest import RESOURCES
 
 SCENARIOS = textwrap.dedent("""\

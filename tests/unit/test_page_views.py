@@ -7,8 +7,9 @@ from reporter.analysis import frames, verdict
 from reporter.render import environment
 from reporter.render.charts import STATIC_TREE_FRACTION, bar_chart, bars
 from reporter.render.format import as_percent
-from reporter.render.views import (TERMS, TOP_FUNCTIONS, Terms, benchmark_section, graph_view,
-                                   index_page, min_processes, workload_page)
+from reporter.render.benchmark import benchmark_section
+from reporter.render.terms import TERMS, Terms, min_processes
+from reporter.render.views import TOP_FUNCTIONS, graph_view, index_page, workload_page
 from reporter.results import Benchmark, CaseTiming, FlameGraph
 from reporter.vocabulary import Mode, Status
 from tests.synthetic import big_tree, run_with_functions, run_with_graph
@@ -60,8 +61,9 @@ def test_the_benchmark_section_holds_its_charts_and_says_when_processes_are_too_
 
 def test_a_bar_chart_places_its_rows():
     chart = bar_chart(bars(_benchmark(), "loop"))
-    first, second = chart["rows"][:2]
-    assert len(chart["rows"]) == 2
+    rows = list(chart["rows"])
+    assert len(rows) == 2
+    first, second = rows[0], rows[1]
     assert second["rect_y"] - first["rect_y"] == 20 and chart["height"] == 44
     assert first["value_x"] == chart["left"] + 8 + max(first["width"], first["high"] or 0)
     assert first["low_x"] == chart["left"] + first["low"]

@@ -6,8 +6,9 @@ import pytest
 
 from reporter.analysis import verdict
 from reporter.render.export import pyperf_suite
-from reporter.render.views import (answers, benchmark_view, headline, instance_rows, ratio_chart,
-                                   scenario_rows, scenario_sentences)
+from reporter.render.benchmark import answers, benchmark_view, instance_rows, ratio_chart
+from reporter.render.memory import scenario_rows, scenario_sentences
+from reporter.render.views import headline
 from reporter.vocabulary import Mode, Status
 from reporter.results import (Benchmark, CaseTiming, FlameGraph, Frame,
                               InstanceMemory, PyinstrumentSummary, RunRecord, WorkloadResult)
