@@ -28,7 +28,8 @@ Resolver = Callable[[type, str], Optional[Callable[[dict[str, Any]], Any]]]
 
 
 def to_data(value: Any) -> Any:
-    """Plain JSON data of a dataclass (enums as their values)."""
+    """Plain data of a dataclass; our enums stay enums, which `json` writes as their values
+    (they are `str`s)."""
     return dataclasses.asdict(value)
 
 

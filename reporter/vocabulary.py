@@ -74,7 +74,6 @@ class GraphKind(Term):
 
     CPU = "cpu"  # pyinstrument's sampled stacks
     CPU_CPROFILE = "cpu-cprofile"  # cProfile's calls, rebuilt into a tree
-    CPU_LINES = "cpu-lines"  # the line sampler's stacks
     MEMORY_PEAK = "memory-peak"
     MEMORY_PEAK_COUNT = "memory-peak-count"
     MEMORY_LEAKED = "memory-leaked"

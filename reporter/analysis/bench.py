@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from reporter.analysis import pymalloc
-from reporter.analysis.verdict import (CONFIDENCE, FASTER, SAME, SLOWER, UNDECIDED,
+from reporter.analysis.verdict import (BAND, CONFIDENCE, FASTER, SAME, SLOWER, UNDECIDED,
                                        UNSUPPORTED, WORDS, Verdict, compare_samples,
                                        process_verdict, unsupported)
 from reporter.errors import reads
@@ -188,8 +188,9 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
     net = baseline.net_stats
     parts = [f"{operation}: {base} takes {net.median * 1e9:.1f} ns net of the timing loop"
              if net else f"{operation}: {base} takes {baseline.stats.median * 1e9:.1f} ns"]
-    labels = {FASTER: "faster", SLOWER: "slower", SAME: "the same within ±2%",
-              UNDECIDED: "undecided (the interval straddles the ±2% band)",
+    band = f"±{BAND:.0%}"
+    labels = {FASTER: FASTER.value, SLOWER: SLOWER.value, SAME: f"the same within {band}",
+              UNDECIDED: f"undecided (the interval straddles the {band} band)",
               UNSUPPORTED: "not supported by"}
     parts += [f"{labels[word]}: {', '.join(names)}" for word, names in by_word.items() if names]
     return "; ".join(parts) + "."

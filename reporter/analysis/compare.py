@@ -291,9 +291,23 @@ def _key(function: str, file: str) -> tuple[str, str]:
     return function, os.path.basename(file)
 
 
+def shared_profilers(base: WorkloadResult, new: WorkloadResult) -> list[str]:
+    """The profilers both runs of a script were made with, in the new run's order (only these
+    are imported: a comparison of cProfile runs loads neither memray nor pyinstrument)."""
+    before = {r.profiler for r in base.profiled if r.profile is not None}
+    return [r.profiler for r in new.profiled if r.profile is not None and r.profiler in before]
+
+
 def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[FunctionChange]:
-    """The functions whose own or cumulative time changed most, from both cProfile tables."""
-    before, after = _function_rows(base), _function_rows(new)
+    """The functions whose own or cumulative time changed most, from the first profiler of
+    both runs that has rows (cProfile's tables, for ours): rows of one profiler only, never
+    call counts against times."""
+    before: dict[tuple[str, str], FunctionStat] = {}
+    after: dict[tuple[str, str], FunctionStat] = {}
+    for profiler in shared_profilers(base, new):
+        before, after = _function_rows(base, profiler), _function_rows(new, profiler)
+        if before or after:
+            break
     changes = [FunctionChange(k[0], (after.get(k) or before[k]).file,
                               (after.get(k) or before[k]).line, before.get(k), after.get(k))
                for k in {**before, **after}]
@@ -301,13 +315,12 @@ def functions(base: WorkloadResult, new: WorkloadResult, top: int = 15) -> list[
     return changes[:top]
 
 
-def _function_rows(workload: WorkloadResult) -> dict[tuple[str, str], FunctionStat]:
-    """The first profile's per-function rows that has any (cProfile's table, for ours)."""
-    for record in workload.profiled:
-        rows = PROFILERS[record.profiler].functions(record.profile) if record.profile else []
-        if rows:
-            return {_key(r.function, r.file): r for r in rows}
-    return {}
+def _function_rows(workload: WorkloadResult,
+                   profiler: str) -> dict[tuple[str, str], FunctionStat]:
+    """That profiler's per-function rows of the script, by name and file name."""
+    record = workload.profiled_by(profiler)
+    rows = PROFILERS[profiler].functions(record.profile) if record and record.profile else []
+    return {_key(r.function, r.file): r for r in rows}
 
 
 def line_changes(base: WorkloadResult, new: WorkloadResult, top: int = 12,
@@ -331,7 +344,7 @@ def line_changes(base: WorkloadResult, new: WorkloadResult, top: int = 12,
 def measures(base: WorkloadResult, new: WorkloadResult, name: str) -> list[MeasureChange]:
     """Memory and gc figures both runs measured."""
     found = []
-    for profiler in PROFILERS:  # the figures each profiler names, where both runs have them
+    for profiler in shared_profilers(base, new):  # the figures each profiler names
         sides = [w.profiled_by(profiler) for w in (base, new)]
         if sides[0] and sides[0].profile and sides[1] and sides[1].profile:
             before_measures = PROFILERS[profiler].measures(sides[0].profile)
@@ -363,7 +376,7 @@ def diff_graphs(base: WorkloadResult, new: WorkloadResult, name: str) -> list[Di
     """The trees each profiler names (pyinstrument's CPU, memray's peak) of the new run
     against the base."""
     found = []
-    for mode in PROFILERS:
+    for mode in shared_profilers(base, new):
         graph_name = PROFILERS[mode].diff_graph
         if not graph_name:
             continue

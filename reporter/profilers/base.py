@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Optional, Protocol, cast
 
 from reporter.errors import ReporterError
 from reporter.harness import is_harness, runs_the_script
+from reporter.vocabulary import Mode
 from reporter.results.schema import (CProfileSummary, FunctionStat, LineTimeSummary,
                                      MemraySummary, PyinstrumentSummary)
 
@@ -31,6 +32,9 @@ __all__ = ["PROFILERS", "BaseProfiler", "Measure", "Profiler", "is_harness", "re
            "runs_the_script", "spec_of", "template_path"]
 
 ENTRY_POINTS = "reporter.profilers"
+# What `resolve` checks a profiler of another package has (`Profiler`, below).
+PROTOCOL = ("name", "suffix", "limit_factor", "summary", "scope", "template", "unseen_words",
+            "diff_graph", "capture", "summarize", "measures", "functions")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Profiler(Protocol):
 class BaseProfiler:
     """The defaults of a profiler, for a new one to start from: compared by nothing."""
 
+    limit_factor: ClassVar[float] = 10.0  # a profiled run's limit: 10 unprofiled medians
     unseen_words: ClassVar[str] = "not seen for"
     diff_graph: ClassVar[str] = ""
 
@@ -136,10 +141,14 @@ PROFILERS: Mapping[str, Profiler] = _Registry()
 
 
 def register(profiler: Profiler, spec: str = "") -> Profiler:
-    """Add a profiler to the registry; a second, different profiler of one name is a bug."""
+    """Add a profiler to the registry. Its name becomes file names, a page's ids and a
+    column: a word, and not a mode's; a second, different profiler of one name is refused."""
+    if not profiler.name.isidentifier() or profiler.name in {m.value for m in Mode}:
+        raise ReporterError(f"profiler name {profiler.name!r}: a profiler is named by a "
+                            "word (letters, digits, _) that is not a run mode's")
     known = _REGISTERED.get(profiler.name)
     if known is not None and type(known) is not type(profiler):
-        raise ValueError(f"profiler {profiler.name!r} is registered twice")
+        raise ReporterError(f"profiler {profiler.name!r} is registered twice")
     _REGISTERED.setdefault(profiler.name, profiler)
     if spec:
         _SPECS[profiler.name] = spec
@@ -160,14 +169,16 @@ def resolve(spec: str) -> Profiler:
         found = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise ReporterError(f"cannot load profiler {spec!r}: {exc}") from exc
-    missing = [a for a in ("name", "suffix", "summary", "scope", "template", "capture",
-                           "summarize") if not hasattr(found, a)]
+    missing = [a for a in PROTOCOL if not hasattr(found, a)]
     if missing:
         raise ReporterError(f"{spec!r} is not a profiler: it has no {', '.join(missing)}")
     try:
         profiler = cast(Profiler, found() if inspect.isclass(found) else found)  # checked above
     except TypeError as exc:
         raise ReporterError(f"cannot make the profiler {spec!r}: {exc}") from exc
+    if not template_path(profiler).is_file():
+        raise ReporterError(f"profiler {spec!r}: its template {template_path(profiler)} "
+                            "is missing")
     return register(profiler, spec)
 
 
@@ -183,8 +194,8 @@ def summary_class(name: str) -> Optional[type]:
 
 
 def spec_of(name: str) -> str:
-    """How a fresh process finds the profiler of that name: its name for ours and installed
-    entry points, its `module:attr` for one loaded by spec."""
+    """How a fresh process finds the profiler of that name: its name for ours, its
+    `module:attr` for one loaded by spec (an installed entry point's included)."""
     return _SPECS.get(name, name)
 
 

@@ -25,6 +25,7 @@ from typing import Any, Optional
 from reporter.declarations import project_files
 from reporter.environment import package_versions
 from reporter.errors import ArtifactError
+from reporter.profilers.base import PROFILERS, spec_of, template_path
 from reporter.run.records import CacheEntry, ProcessRecord
 from reporter.serial import dumps, from_data, write_atomic
 
@@ -53,6 +54,7 @@ class Cache:
             "stdin": _digest(Path(job.workload.stdin)) if job.workload.stdin else "",
             "python": sys.version, "platform": platform.platform(),
             "reporter": _reporter_digest(), "packages": package_versions(PACKAGES),
+            "profiler": _profiler_digest(job.profiler) if job.profiler else "",
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -101,6 +103,17 @@ def _digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+
+
+def _profiler_digest(name: str) -> str:
+    """A profiler's spec, and for one of another package its module's and template's bytes:
+    an edited plug-in must not reuse what the old one made (ours are in the reporter's)."""
+    spec = spec_of(name)
+    if ":" not in spec:
+        return spec
+    profiler = PROFILERS[name]
+    module = sys.modules[type(profiler).__module__].__file__ or ""
+    return spec + _digest(Path(module)) + _digest(template_path(profiler))
 
 
 @functools.lru_cache(maxsize=1)

@@ -216,8 +216,8 @@ def _exit_code(exc: SystemExit) -> int:
     """The status `python script.py` would exit with: a non-int code is printed and means 1."""
     if exc.code is None:
         return 0
-    if isinstance(exc.code, int):
-        return exc.code
+    if isinstance(exc.code, int):  # sys.exit(not ok) passes a bool: the interpreter's 0 or 1
+        return int(exc.code)
     print(exc.code, file=sys.stderr)
     return 1
 

@@ -9,14 +9,13 @@ files as raw dicts. pyperf's worker records, which serialise themselves, are the
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 from reporter.errors import ArtifactError
 from reporter.results.schema import ChildProcess, DecoratedLine, OwnTool
-from reporter.serial import dumps, from_data
+from reporter.serial import dumps, from_data, write_atomic
 from reporter.vocabulary import Mode
 
 # 1: the first typed records (process, metrics, memory probe, decorated functions).
@@ -33,9 +32,7 @@ class Record:
 
     def write(self, path: Path) -> None:
         """Write atomically (through a temporary file), so a reader never sees half."""
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(dumps(self), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, dumps(self))
 
     @classmethod
     def read(cls: type[R], path: Path) -> Optional[R]:

@@ -506,9 +506,8 @@ class Scheduler:
             job = Job(workload, Mode.BARE, repeat)
             if not job.path(self.raw_dir, ".process.json").is_file():
                 break
-            status, _, _ = classify(process_of(job.path(self.raw_dir, ".process.json")),
-                                    metrics_of(job.path(self.raw_dir, ".metrics.json")))
             metrics = metrics_of(job.path(self.raw_dir, ".metrics.json"))
+            status, _, _ = classify(process_of(job.path(self.raw_dir, ".process.json")), metrics)
             if status == Status.OK and metrics and metrics.wall_s is not None:
                 walls.append(metrics.wall_s)
         return walls

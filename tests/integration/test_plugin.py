@@ -15,7 +15,8 @@ from reporter import results
 from reporter.analysis import compare
 from reporter.cli import main
 from reporter.errors import ReporterError
-from tests.plugin.calls import CallCounts
+from reporter.profilers.base import resolve
+from tests.plugin.calls import CallCounter, CallCounts
 
 SPEC = "tests.plugin.calls:CallCounter"
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +113,16 @@ def test_an_installed_entry_point_names_a_profiler(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["True", "CallCounts"], done.stderr
+
+
+@pytest.mark.parametrize("name", ["bare", "decorated", "my/profiler", ""])
+def test_a_profiler_is_named_by_a_word_that_is_no_mode(monkeypatch, name):
+    monkeypatch.setattr(CallCounter, "name", name)
+    with pytest.raises(ReporterError, match="a profiler is named by a word"):
+        resolve(SPEC)
+
+
+def test_a_profiler_without_its_template_is_refused(monkeypatch):
+    monkeypatch.setattr(CallCounter, "template", "missing.html.j2")
+    with pytest.raises(ReporterError, match="its template .* is missing"):
+        resolve(SPEC)

@@ -192,3 +192,19 @@ def test_module_entry_point_runs(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "results.json" in done.stderr
+
+
+@pytest.mark.parametrize("ending, status, code", [
+    ("sys.exit(not main())", "ok", 0),  # main() returned True: exits 0, as python does
+    ("sys.exit(main())", "exit", 1),  # True is the exit status 1
+])
+def test_a_script_that_exits_with_a_boolean_is_read_as_python_exits(tmp_path, ending, status,
+                                                                    code):
+    script = tmp_path / "boolean_exit.py"
+    script.write_text(f"import sys\n\n\ndef main():\n    return True\n\n\n{ending}\n")
+    main(["run", str(script), "--out", str(tmp_path / "r"), "--repeat", "1",
+          "--profilers", "cprofile"])
+    (workload,) = results.load(tmp_path / "r" / "latest" / "results.json").workloads
+    assert [(r.name, r.status, r.exit_code) for r in workload.runs] == [
+        ("bare", status, code), ("cprofile", status, code)]
+    assert all(r.wall_s is not None for r in workload.runs)  # the child's record was read

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from reporter.vocabulary import Mode, Status, Term
+from reporter.vocabulary import GraphKind, Mode, Status, Term, VerdictWord
 
 PACKAGE = Path(__file__).resolve().parents[2] / "reporter"
-WORDS = {m.value for m in Mode} | {s.value for s in Status}
+WORDS = {w.value for kind in (Mode, Status, GraphKind, VerdictWord) for w in kind}
 # The same spelling, another meaning: none of these is a run's mode or status.
 OTHER_MEANINGS = {
     ("bench", "reporter/cli.py"),  # the `reporter bench` command, and its run's id
@@ -18,7 +18,8 @@ OTHER_MEANINGS = {
 
 
 def literals():
-    """Every string literal in reporter/ but the vocabulary, with where it is."""
+    """Every string literal of the Python code in reporter/ but the vocabulary, with where it
+    is (templates print the words they are given)."""
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "vocabulary.py":
             continue
@@ -27,12 +28,12 @@ def literals():
                 yield node.value, f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
 
 
-def test_no_mode_or_status_is_spelled_outside_the_vocabulary():
+def test_no_word_of_the_vocabulary_is_spelled_outside_it():
     assert not [(value, where) for value, where in literals()
                 if value in WORDS and (value, where.split(":")[0]) not in OTHER_MEANINGS]
 
 
-@pytest.mark.parametrize("word", [*Mode, *Status])
+@pytest.mark.parametrize("word", [*Mode, *Status, *GraphKind, *VerdictWord])
 def test_a_word_prints_and_compares_as_its_value(word):
     assert str(word) == f"{word}" == word.value == word and isinstance(word, Term)
 
