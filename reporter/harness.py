@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import site
 import sys
 import sysconfig
 import threading
@@ -71,23 +72,32 @@ def is_users(file: str) -> bool:
     """True for the script's own files and the project files it imports: a real file that is
     neither ours, nor the standard library, nor an installed package. Per-line figures are
     given for these lines only; a library's lines are charged to the user's line that called."""
-    return _is_users(file, _installed_prefixes())
+    return _is_users(file, stdlib_folders())
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_users(file: str, installed: tuple[str, ...]) -> bool:
+def _is_users(file: str, stdlib: tuple[str, ...]) -> bool:
     if not file or file.startswith("<") or is_harness(file) or is_decorator(file):
         return False
     if installed_part(file) is not None:
         return False
-    return not file.startswith(installed)
+    return not file.startswith(stdlib)
 
 
 @functools.lru_cache(maxsize=1)
-def _installed_prefixes() -> tuple[str, ...]:
-    """The standard library's folders (a venv's prefix holds only installed packages)."""
+def stdlib_folders() -> tuple[str, ...]:
+    """The standard library's folders, each ending in a separator, the pure one first (a
+    venv's prefix holds only installed packages, which `installed_part` finds)."""
     paths = sysconfig.get_paths()
-    return tuple({paths[k].rstrip(os.sep) + os.sep for k in ("stdlib", "platstdlib")})
+    return tuple(dict.fromkeys(paths[k].rstrip(os.sep) + os.sep for k in ("stdlib", "platstdlib")))
+
+
+def site_folders() -> tuple[str, ...]:
+    """This interpreter's installed-packages folders, each ending in a separator."""
+    paths = sysconfig.get_paths()
+    found = {*site.getsitepackages(), site.getusersitepackages(), paths["purelib"],
+             paths["platlib"]}
+    return tuple(sorted(folder.rstrip(os.sep) + os.sep for folder in found))
 
 
 def runs_the_script(function: str, file: str) -> bool:

@@ -19,9 +19,7 @@ import json
 import marshal
 import os
 import re
-import site
 import sys
-import sysconfig
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -30,7 +28,7 @@ from typing import Any, Optional, cast
 
 from reporter import render, results
 from reporter.errors import ReporterError
-from reporter.harness import installed_part
+from reporter.harness import installed_part, site_folders, stdlib_folders
 from reporter.results import Run
 
 Redactor = Callable[[str], str]
@@ -42,11 +40,9 @@ def redactor(project: Optional[Path] = None) -> Redactor:
     """A function that neutralises absolute paths in any text, most specific prefix first."""
     project = Path(project or os.getcwd()).resolve()
     prefixes: list[tuple[str, str]] = [(str(project) + os.sep, "")]
-    for folder in {*site.getsitepackages(), site.getusersitepackages(),
-                   sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
-        prefixes.append((folder.rstrip(os.sep) + os.sep, "<site-packages>/"))
+    prefixes += [(folder, "<site-packages>/") for folder in site_folders()]
     prefixes += [
-        (sysconfig.get_paths()["stdlib"].rstrip(os.sep) + os.sep, "<stdlib>/"),
+        *((folder, "<stdlib>/") for folder in stdlib_folders()),
         (sys.prefix.rstrip(os.sep) + os.sep, "<python>/"),
         (sys.base_prefix.rstrip(os.sep) + os.sep, "<python>/"),
         (os.path.realpath(tempfile.gettempdir()).rstrip(os.sep) + os.sep, "<tmp>/"),

@@ -10,10 +10,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import sysconfig
 from typing import Any, Optional
 
-from reporter.harness import installed_part
+from reporter.harness import installed_part, stdlib_folders
 
 
 def seconds(value: Optional[float]) -> str:
@@ -85,7 +84,7 @@ def _short_path(path: str, cwd: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _stdlib() -> str:
-    return sysconfig.get_paths()["stdlib"] + os.sep
+    return stdlib_folders()[0]
 
 
 def where(frame: Any) -> str:
