@@ -184,14 +184,12 @@ class TreeWatch:
     def record(self, rusage: Any) -> ProcessTree:
         """What process.json keeps: the totals (rusage for what polling may miss), the series
         and one entry per process the child started."""
-        main = self.last.get(self.pid)
         started = [p for p in self.last if p != self.pid]
         io = {k: sum(r.io.get(k, 0) for r in self.last.values()) for k in IO_FIELDS}
         return ProcessTree(
             totals=ProcessTotals(
                 user_s=rusage.ru_utime if rusage else 0.0,
                 system_s=rusage.ru_stime if rusage else 0.0,
-                rusage_max_rss_bytes=rusage.ru_maxrss * 1024 if rusage else 0,
                 minor_faults=rusage.ru_minflt if rusage else 0,
                 major_faults=rusage.ru_majflt if rusage else 0,
                 ctx_voluntary=rusage.ru_nvcsw if rusage else 0,
@@ -200,7 +198,7 @@ class TreeWatch:
                 vm_peak_bytes=self.main_peaks.get("VmPeak", 0),
                 max_threads=max((int(p[Col.THREADS]) for p in self.series), default=0),
                 rchar=io["rchar"], wchar=io["wchar"], read_bytes=io["read_bytes"],
-                write_bytes=io["write_bytes"], main_io=main.io if main else {}),
+                write_bytes=io["write_bytes"]),
             series=self.series,
             children=[ChildProcess(
                 pid=pid, command=self._command(pid),

@@ -68,7 +68,6 @@ class ProcessTotals:  # pylint: disable=too-many-instance-attributes  # the kern
 
     user_s: float
     system_s: float
-    rusage_max_rss_bytes: int  # counts the runner's pages the child held before exec: unused
     minor_faults: int
     major_faults: int
     ctx_voluntary: int
@@ -80,7 +79,6 @@ class ProcessTotals:  # pylint: disable=too-many-instance-attributes  # the kern
     wchar: int
     read_bytes: int
     write_bytes: int
-    main_io: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
