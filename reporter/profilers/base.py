@@ -115,7 +115,8 @@ _SPECS: dict[str, str] = {}  # name -> how a fresh process finds it ("module:att
 
 
 class _Registry(Mapping[str, Profiler]):
-    """Name -> profiler. Iterating lists ours and the ones loaded since, importing none."""
+    """Name -> profiler. Iterating lists ours, the ones loaded since and the installed entry
+    points, importing none."""
 
     def __getitem__(self, name: str) -> Profiler:
         if name not in _REGISTERED:
@@ -128,7 +129,8 @@ class _Registry(Mapping[str, Profiler]):
         return _REGISTERED[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([*MODULES, *(n for n in _REGISTERED if n not in MODULES)])
+        """Ours, those loaded since, then installed entry points not loaded yet."""
+        return iter(dict.fromkeys([*MODULES, *_REGISTERED, *_entry_points()]))
 
     def __len__(self) -> int:
         return len(list(iter(self)))
