@@ -230,7 +230,8 @@ def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[ProcessReco
     except ArtifactError as exc:
         metrics, unreadable = None, str(exc)
     if metrics is not None and metrics.mode != job.mode:  # another job's file: not this one's
-        metrics, unreadable = None, f"{job.stem}.metrics.json: written by a {metrics.mode} run"
+        unreadable = f"{job.stem}.metrics.json: written by a {metrics.mode} run"
+        metrics = None
     status, reason, exit_code = classify(process, metrics)
     record = RunRecord(
         mode=job.mode,
