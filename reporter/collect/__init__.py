@@ -182,10 +182,8 @@ def collect_job(job: Job, raw: Path, work: Path,
     A job reused from an earlier run takes that run's summary instead of reading its
     captures again; if that is gone or unreadable, the copied files are read as usual.
     """
-    try:
-        process, unreadable = ProcessRecord.read(job.path(raw, ".process.json")), ""
-    except ArtifactError as exc:  # the runner's own file, damaged: the run is not known
-        process, unreadable = None, str(exc)
+    # The runner's own file; damaged, the run is not known.
+    process, unreadable = ProcessRecord.read_or_why(job.path(raw, ".process.json"))
     reused = process.reused_from if process else None
     if reused is not None:
         earlier = _earlier_record(work.parent, reused, job)
@@ -225,10 +223,7 @@ def _load_results(path: Path) -> Run:
 def _fresh_record(job: Job, raw: Path, work: Path, process: Optional[ProcessRecord],
                   summaries: Optional[Summaries] = None) -> RunRecord:
     """Read a job's files: how it ended, its captures, its gc and decorator records."""
-    try:
-        metrics, unreadable = ChildMetrics.read(job.path(raw, ".metrics.json")), ""
-    except ArtifactError as exc:
-        metrics, unreadable = None, str(exc)
+    metrics, unreadable = ChildMetrics.read_or_why(job.path(raw, ".metrics.json"))
     if metrics is not None and metrics.mode != job.mode:  # another job's file: not this one's
         unreadable = f"{job.stem}.metrics.json: written by a {metrics.mode} run"
         metrics = None

@@ -207,10 +207,14 @@ def specs() -> dict[str, str]:
     return dict(_SPECS)
 
 
+def module_path(profiler: Profiler) -> Path:
+    """The file of the module that defines the profiler."""
+    return Path(str(sys.modules[type(profiler).__module__].__file__))
+
+
 def template_path(profiler: Profiler) -> Path:
     """Where the profiler's section template is: beside the module that defines it."""
-    module = sys.modules[type(profiler).__module__]
-    return Path(str(module.__file__)).parent / profiler.template
+    return module_path(profiler).parent / profiler.template
 
 
 @functools.lru_cache(maxsize=1)

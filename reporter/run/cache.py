@@ -24,8 +24,7 @@ from typing import Any, Optional
 
 from reporter.declarations import project_files
 from reporter.environment import package_versions
-from reporter.errors import ArtifactError
-from reporter.profilers.base import PROFILERS, spec_of, template_path
+from reporter.profilers.base import PROFILERS, module_path, spec_of, template_path
 from reporter.run.records import CacheEntry, ProcessRecord
 from reporter.serial import dumps, from_data, write_atomic
 
@@ -79,10 +78,7 @@ class Cache:
         entry's files are gone or unreadable."""
         source = self.out / entry.run_id / "raw" / entry.workload
         found = sorted(source.glob(f"{entry.stem}.*"))
-        try:
-            record = ProcessRecord.read(source / f"{entry.stem}.process.json")
-        except ArtifactError:
-            return None
+        record, _ = ProcessRecord.read_or_why(source / f"{entry.stem}.process.json")
         if record is None:
             return None
         target.mkdir(parents=True, exist_ok=True)
@@ -112,8 +108,7 @@ def _profiler_digest(name: str) -> str:
     if ":" not in spec:
         return spec
     profiler = PROFILERS[name]
-    module = sys.modules[type(profiler).__module__].__file__ or ""
-    return spec + _digest(Path(module)) + _digest(template_path(profiler))
+    return spec + _digest(module_path(profiler)) + _digest(template_path(profiler))
 
 
 @functools.lru_cache(maxsize=1)

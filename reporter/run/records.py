@@ -47,6 +47,15 @@ class Record:
         return cls.parse(data, path.name)
 
     @classmethod
+    def read_or_why(cls: type[R], path: Path) -> tuple[Optional[R], str]:
+        """The record, or None and why it cannot be read ("" where there is no file): for the
+        readers that go on without it and say so, or say nothing."""
+        try:
+            return cls.read(path), ""
+        except ArtifactError as exc:
+            return None, str(exc)
+
+    @classmethod
     def parse(cls: type[R], data: Any, where: str = "") -> R:
         """The record from JSON data; ArtifactError naming the field if it does not fit."""
         where = where or cls.__name__

@@ -31,7 +31,7 @@ from reporter.declarations import declares_cases, scenarios, uses_decorator
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import resolve, spec_of
 from reporter.vocabulary import Mode, Status
-from reporter.errors import ArtifactError, ReporterError
+from reporter.errors import ReporterError
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
 from reporter.run.records import RECORDS_VERSION, ChildMetrics, ProcessRecord, WrittenEntry
@@ -506,8 +506,9 @@ class Scheduler:
             job = Job(workload, Mode.BARE, repeat)
             if not job.path(self.raw_dir, ".process.json").is_file():
                 break
-            metrics = metrics_of(job.path(self.raw_dir, ".metrics.json"))
-            status, _, _ = classify(process_of(job.path(self.raw_dir, ".process.json")), metrics)
+            metrics, _ = ChildMetrics.read_or_why(job.path(self.raw_dir, ".metrics.json"))
+            process, _ = ProcessRecord.read_or_why(job.path(self.raw_dir, ".process.json"))
+            status, _, _ = classify(process, metrics)
             if status == Status.OK and metrics and metrics.wall_s is not None:
                 walls.append(metrics.wall_s)
         return walls
@@ -556,7 +557,9 @@ class Scheduler:
         record = execute(job, self.raw_dir, limits, self.stop, parallel)
         if self.after is not None and not job.mode.timing and not record.interrupted:
             self.after(job)
-        status, reason, _ = classify(record, metrics_of(job.path(self.raw_dir, ".metrics.json")))
+        # Unreadable metrics: the status says the child could not report.
+        metrics, _ = ChildMetrics.read_or_why(job.path(self.raw_dir, ".metrics.json"))
+        status, reason, _ = classify(record, metrics)
         if status != Status.OK:  # the same words as the pages
             progress.console.print(f"[yellow]{job.workload.name} · {job.stem}: "
                                    f"{escape(status.label)}: {escape(reason)}[/]")
@@ -571,23 +574,6 @@ def repeats_path(raw_dir: Path, workload: Workload) -> Path:
 
 def _duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
-
-
-def process_of(path: Path) -> Optional[ProcessRecord]:
-    """The runner's record of a child; None if it is missing or cannot be read."""
-    try:
-        return ProcessRecord.read(path)
-    except ArtifactError:
-        return None
-
-
-def metrics_of(path: Path) -> Optional[ChildMetrics]:
-    """The child's metrics, for its status; None if it wrote none that can be read (the
-    status then says that it could not report)."""
-    try:
-        return ChildMetrics.read(path)
-    except ArtifactError:
-        return None
 
 
 def read_record(path: Path) -> Optional[dict[str, Any]]:
