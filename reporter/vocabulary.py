@@ -90,3 +90,14 @@ class VerdictWord(Term):
     UNSUPPORTED = "not supported"
     ADDED = "added"
     REMOVED = "removed"
+
+
+class Mechanism(Term):
+    """What a variant's specialised instructions say against the baseline's
+    (`analysis.mechanism`)."""
+
+    IDENTICAL = "identical"  # every attribute and call instruction specialised, and the same
+    DIFFERENT = "different"  # a specialised instruction differs, or one runs that the other not
+    UNTOLD = "untold"  # the same where specialised, but an instruction is not specialised
+    UNSTABLE = "unstable"  # the readings of one case disagree: it deoptimised, or respecialised
+    UNOBSERVED = "unobserved"  # not read: a tracer was active, or this Python cannot tell

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Optional
 
-from reporter.analysis import pymalloc
+from reporter.analysis import mechanism, pymalloc
 from reporter.analysis.verdict import (BAND, CONFIDENCE, FASTER, SAME, SLOWER, UNDECIDED,
                                        UNSUPPORTED, WORDS, Verdict, compare_samples,
                                        process_verdict, unsupported)
 from reporter.errors import reads
-from reporter.results import Benchmark, CaseTiming, InstanceMemory
+from reporter.results import Benchmark, CaseTiming, InstanceMemory, InstructionReading
 from reporter.serial import from_data
 from reporter.vocabulary import VerdictWord
 
@@ -44,7 +44,8 @@ def merge(timings: Iterable[dict[str, Any]], memory: Optional[dict[str, Any]]) -
 def _pool(pooled: Benchmark, result: dict[str, Any]) -> None:
     """Add one timing process's cases, rounds and effort to what is pooled so far."""
     for measured in result.get("cases", []):
-        found = from_data(CaseTiming, {**measured, "processes": 1, "ratios": []}, "case")
+        found = from_data(CaseTiming, {**measured, "processes": 1, "ratios": [],
+                                       "readings": []}, "case")
         known = case(pooled, found.variant, found.operation)
         if known is None:
             known = replace(found, processes=0, values_s=[], net_values_s=[], ratios=[],
@@ -55,12 +56,29 @@ def _pool(pooled: Benchmark, result: dict[str, Any]) -> None:
         known.ratios.append([float(r) for r in measured.get("ratios", [])])
         known.runs.append(len(found.values_s))
         known.processes += 1
+        for reading in measured.get("readings", []):
+            _pool_reading(known, reading)
     for operation, count in result.get("rounds", {}).items():
         pooled.rounds[str(operation)] = pooled.rounds.get(str(operation), 0) + int(count)
     pooled.budget_s = float(result.get("budget_s", pooled.budget_s))
     pooled.spent_s += float(result.get("spent_s", 0.0))
     pooled.confidence = float(result.get("confidence", CONFIDENCE))
     pooled.min_rounds = int(result.get("min_rounds", pooled.min_rounds))
+
+
+def _pool_reading(timing: CaseTiming, reading: dict[str, Any]) -> None:
+    """Add one process's reading of the case's instructions; alike readings are kept once,
+    with every moment that read them."""
+    found = from_data(InstructionReading, {
+        "instructions": [dict(zip(("name", "base", "where", "specialised"), i))
+                         for i in reading.get("instructions", [])],
+        "hidden": reading.get("hidden", ""), "moments": []}, "reading")
+    moment = f"process {timing.processes} {reading.get('moment', '')}".strip()
+    same = next((r for r in timing.readings if (r.instructions, r.hidden)
+                 == (found.instructions, found.hidden)), None)
+    if same is None:
+        timing.readings.append(same := found)
+    same.moments.append(moment)
 
 
 def variants(bench: Benchmark) -> list[str]:
@@ -171,7 +189,9 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
     baseline = case(bench, base, operation)
     if baseline is None or baseline.stats is None:
         return ""
+    how = mechanism.mechanisms(bench, base)
     by_word: dict[VerdictWord, list[str]] = {word: [] for word in WORDS}
+    noise = ""
     for timing in bench.cases:
         if timing.operation != operation or timing.variant == base:
             continue
@@ -182,9 +202,15 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
             by_word[UNSUPPORTED].append(timing.variant)
         elif found.ratio is None or found.low is None or found.high is None:
             by_word[UNDECIDED].append(f"{timing.variant} (too few values)")
+        elif timing.control:
+            noise = (f"{timing.variant}, the control, {found.ratio:.2f}× "
+                     f"({found.low:.2f}–{found.high:.2f}×): this machine's noise")
         else:
+            why = mechanism.short(how.get((timing.variant, operation)), base) \
+                if found.word in (SAME, UNDECIDED) else ""
             by_word[found.word].append(f"{timing.variant} ({found.ratio:.2f}×, "
-                                       f"{found.low:.2f}–{found.high:.2f}×)")
+                                       f"{found.low:.2f}–{found.high:.2f}×"
+                                       f"{'; ' + why if why else ''})")
     net = baseline.net_stats
     parts = [f"{operation}: {base} takes {net.median * 1e9:.1f} ns net of the timing loop"
              if net else f"{operation}: {base} takes {baseline.stats.median * 1e9:.1f} ns"]
@@ -193,7 +219,7 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
               UNDECIDED: f"undecided (the interval straddles the {band} band)",
               UNSUPPORTED: "not supported by"}
     parts += [f"{labels[word]}: {', '.join(names)}" for word, names in by_word.items() if names]
-    return "; ".join(parts) + "."
+    return "; ".join(parts + ([noise] if noise else [])) + "."
 
 
 def _memory_finding(bench: Benchmark, base: str) -> str:

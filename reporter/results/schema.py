@@ -13,7 +13,7 @@ from reporter.vocabulary import Mode, Status
 # 4: per-line time (the line sampler) and memory (memray), the script's own sources.
 # 5: a run's mode, status and graph kinds are enums; a profiled run names its profiler and
 #    holds its summary in `profile`; memray's figures at exit are `exit_*`.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 S = TypeVar("S")
 
 
@@ -502,6 +502,25 @@ class DecoratedFunction:
 
 
 @dataclass
+class Instruction:
+    """One attribute or call instruction as the interpreter ran it, named by `dis`."""
+
+    name: str  # as specialised, e.g. LOAD_ATTR_SLOT
+    base: str  # the instruction it specialises, e.g. LOAD_ATTR (itself where it is not)
+    where: str  # "" for the timed statement, else the qualified name of the code it calls
+    specialised: bool
+
+
+@dataclass
+class InstructionReading:
+    """What a case's code ran, read alike at one or more moments of its timing processes."""
+
+    instructions: list[Instruction]
+    hidden: str  # what kept specialisation from being seen then; "" where it was seen
+    moments: list[str]  # each moment that read this: "process 2 after the last round"
+
+
+@dataclass
 class CaseTiming:
     """One benchmark case: seconds per execution, pooled over every timing process.
 
@@ -523,6 +542,8 @@ class CaseTiming:
     ratios: list[list[float]] = field(default_factory=list)  # per process, per round
     unroll: int = 1  # times the statement was written in the timed loop's body
     runs: list[int] = field(default_factory=list)  # values from each process, in order
+    control: bool = False  # the baseline's statement on copies of its classes: noise only
+    readings: list[InstructionReading] = field(default_factory=list)  # distinct, in order
 
     @property
     def net_stats(self) -> Optional[TimingStats]:

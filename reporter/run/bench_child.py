@@ -32,11 +32,13 @@ import tracemalloc
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import CodeType
 from typing import Any, Optional
 
 from reporter.analysis import verdict
 from reporter.benchmark import CASES_NAME, Case, normalise
 from reporter.harness import COUNT_ONLY_ENV
+from reporter.run import specialisation
 from reporter.run.probes import limit_memory, malloc_stats
 from reporter.run.records import RECORDS_VERSION, ChildMetrics, RaisedException
 from reporter.vocabulary import Mode
@@ -63,11 +65,15 @@ def main(argv: Optional[list[str]] = None) -> int:
             result["mallocstats"] = malloc_stats()
         else:
             loops = calibrated(args.loops_from) if args.loops_from else {}
+            # The script run a second time: classes and functions defined anew from the same
+            # source, so the controls time exact copies of the baseline's.
+            copies = runpy.run_path(args.script, run_name="__reporter_bench__")
             result = {"gc_enabled": True, "budget_s": args.budget, "min_rounds": args.min_rounds,
                       **time_cases([c for c in cases if c.timed], namespace, loops,
                                    Effort(args.budget, args.min_rounds, args.min_time,
                                           args.comparisons),
-                                   baseline=cases[0].variant if cases else "")}
+                                   baseline=cases[0].variant if cases else "",
+                                   copies=copies)}
         Path(args.out).write_text(json.dumps(result), encoding="utf-8")
         return 0
     except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -119,6 +125,7 @@ EMPTY = "pass"  # the statement whose time is the timing loop's own
 # of a 8 ns attribute read, but a few percent of twenty reads.
 UNROLL = 20
 CHECK_EVERY = 5  # rounds between looks at which comparisons are decided (each look costs)
+AFTER_WARM_UP, AFTER_LAST_ROUND = "after the warm-up", "after the last round"
 
 
 @dataclass
@@ -140,6 +147,14 @@ class _Timed:
     loops: int
     unroll: int = 1  # times the statement is written in the loop's body
     values: dict[int, float] = field(default_factory=dict)  # round -> s per loop iteration
+    lines: range = range(0)  # the statement's first copy in the timer's code
+    called: list[CodeType] = field(default_factory=list)  # Python code the statement calls
+    readings: list[dict[str, Any]] = field(default_factory=list)  # its instructions, twice
+
+    def read_instructions(self, moment: str) -> None:
+        """Note which instructions the statement and the code it calls run now."""
+        self.readings.append({"moment": moment,
+                              **specialisation.read(self.timer, self.lines, self.called)})
 
     def net(self, empty: _Timed) -> dict[int, float]:
         """Seconds per statement in each round, that round's empty loop subtracted."""
@@ -151,27 +166,53 @@ class _Timed:
 
 
 def time_cases(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[str, str], int],
-               effort: Effort, baseline: str = "") -> dict[str, Any]:
+               effort: Effort, baseline: str = "",
+               copies: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Every operation's variants timed in rotating rounds beside its empty statement.
 
     Returns the cases (seconds per statement as measured in its unrolled loop, net seconds with
-    the same round's empty loop subtracted, and each round's ratio of net times to the
-    baseline variant's), the empty loop's seconds per iteration, and the rounds each operation
-    took.
+    the same round's empty loop subtracted, each round's ratio of net times to the baseline
+    variant's, and the instructions it ran), the empty loop's seconds per iteration, and the
+    rounds each operation took. With `copies` (the script's namespace defined a second time),
+    each operation also times a control: the baseline's statement on the copies, whose ratio
+    to the baseline is this machine's noise for that operation.
     """
     baseline = baseline or (cases[0].variant if cases else "")
-    groups, unsupported = _timers(cases, namespace, loops, effort.min_time)
+    cases, namespaces = _with_controls(cases, namespace, baseline, copies)
+    groups, unsupported = _timers(cases, namespaces, loops, effort.min_time)
     confidence = verdict.family_confidence(
         effort.comparisons or _comparisons(groups, baseline))
     started = time.perf_counter()
     rounds = _measure(groups, baseline, effort, verdict.CONFIDENCE)
     spent = time.perf_counter() - started
-    records = [_record(case, groups.get(case.operation, []), unsupported.get(case), baseline)
-               for case in cases]
+    records = [{**_record(case, groups.get(case.operation, []), unsupported.get(case), baseline),
+                "control": namespaces[case] is not namespace} for case in cases]
     empties = [{"operation": op, "loops": g[0].loops, "values_s": list(g[0].values.values())}
                for op, g in groups.items()]
     return {"cases": records, "empty": empties, "rounds": rounds, "confidence": confidence,
             "spent_s": spent}
+
+
+def control_name(baseline: str) -> str:
+    """The control variant's name: a copy of the baseline."""
+    return f"copy of {baseline}"
+
+
+def _with_controls(cases: list[Case], namespace: dict[str, Any], baseline: str,
+                   copies: Optional[dict[str, Any]]
+                   ) -> tuple[list[Case], dict[Case, dict[str, Any]]]:
+    """The cases with a control after each of the baseline's, and the namespace of each."""
+    namespaces = dict.fromkeys(cases, namespace)
+    if copies is None:
+        return cases, namespaces
+    found = []
+    for case in cases:
+        found.append(case)
+        if case.variant == baseline:
+            control = replace(case, variant=control_name(baseline))
+            found.append(control)
+            namespaces[control] = copies
+    return found, namespaces
 
 
 def _record(case: Case, group: list[_Timed], error: Optional[str],
@@ -185,32 +226,36 @@ def _record(case: Case, group: list[_Timed], error: Optional[str],
         empty, base = group[0], _baseline(group, baseline)
         record.update(loops=timed.loops, unroll=timed.unroll,
                       values_s=[v / timed.unroll for v in timed.values.values()],
-                      net_values_s=list(timed.net(empty).values()))
+                      net_values_s=list(timed.net(empty).values()), readings=timed.readings)
         if base is not None and base is not timed:
             record["ratios"] = _ratios(timed, base, empty)
     return record
 
 
-def _timers(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[str, str], int],
-            min_time: float) -> tuple[dict[str, list[_Timed]], dict[Case, str]]:
+def _timers(cases: list[Case], namespaces: dict[Case, dict[str, Any]],
+            loops: dict[tuple[str, str], int], min_time: float
+            ) -> tuple[dict[str, list[_Timed]], dict[Case, str]]:
     """Calibrated timers per operation, its empty statement first; the cases that raise."""
     groups: dict[str, list[_Timed]] = {}
     unsupported: dict[Case, str] = {}
     for case in cases:
+        namespace = namespaces[case]
         error = probe(case, namespace)
         if error:
             unsupported[case] = error
             continue
         unroll = UNROLL if probe(unrolled(case), namespace) is None else 1
-        timer = timeit.Timer(unrolled(case, unroll).stmt, GC_ON + case.setup,
-                             globals=dict(namespace))
+        setup = GC_ON + case.setup
+        timer = timeit.Timer(unrolled(case, unroll).stmt, setup, globals=dict(namespace))
         group = groups.setdefault(case.operation, [])
         if not group:  # the operation's empty statement, measured the same way beside it
             empty = timeit.Timer(EMPTY, GC_ON, globals=dict(namespace))
             group.append(_Timed(None, empty, loops.get(("", case.operation))
                                 or calibrate(empty, min_time)))
         group.append(_Timed(case, timer, loops.get((case.variant, case.operation))
-                            or calibrate(timer, min_time), unroll))
+                            or calibrate(timer, min_time), unroll,
+                            lines=specialisation.statement_lines(setup, case.stmt),
+                            called=specialisation.called_code(case.setup, case.stmt, namespace)))
     return groups, unsupported
 
 
@@ -242,6 +287,9 @@ def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
     for group in groups.values():  # warm-up round, not kept
         for timed in group:
             timed.timer.timeit(timed.loops)
+    cases = [t for group in groups.values() for t in group if t.case is not None]
+    for timed in cases:
+        timed.read_instructions(AFTER_WARM_UP)
     active = {op: list(group) for op, group in groups.items()}
     rounds = dict.fromkeys(groups, 0)
     started = time.perf_counter()
@@ -256,6 +304,8 @@ def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
         if number >= effort.min_rounds and (number - effort.min_rounds) % CHECK_EVERY == 0:
             active = {op: left for op, timers in active.items()
                       if (left := _unsettled(timers, baseline, confidence))}
+    for timed in cases:
+        timed.read_instructions(AFTER_LAST_ROUND)
     return rounds
 
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from reporter.vocabulary import GraphKind, Mode, Status, Term, VerdictWord
+from reporter.vocabulary import GraphKind, Mechanism, Mode, Status, Term, VerdictWord
 
 PACKAGE = Path(__file__).resolve().parents[2] / "reporter"
-WORDS = {w.value for kind in (Mode, Status, GraphKind, VerdictWord) for w in kind}
+WORDS = {w.value for kind in (Mode, Status, GraphKind, VerdictWord, Mechanism) for w in kind}
 # The same spelling, another meaning: none of these is a run's mode or status.
 OTHER_MEANINGS = {
     ("bench", "reporter/cli.py"),  # the `reporter bench` command, and its run's id
@@ -33,7 +33,7 @@ def test_no_word_of_the_vocabulary_is_spelled_outside_it():
                 if value in WORDS and (value, where.split(":")[0]) not in OTHER_MEANINGS]
 
 
-@pytest.mark.parametrize("word", [*Mode, *Status, *GraphKind, *VerdictWord])
+@pytest.mark.parametrize("word", [*Mode, *Status, *GraphKind, *VerdictWord, *Mechanism])
 def test_a_word_prints_and_compares_as_its_value(word):
     assert str(word) == f"{word}" == word.value == word and isinstance(word, Term)
 
