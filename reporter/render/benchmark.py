@@ -7,11 +7,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from reporter.analysis import bench
-from reporter.analysis.verdict import (FASTER, Verdict, level)
+from reporter.analysis import bench, mechanism
+from reporter.analysis.mechanism import CaseMechanism, Group
+from reporter.analysis.verdict import BAND, FASTER, SAME, SLOWER, UNDECIDED, Verdict, level
 from reporter.render.charts import BAR_ROW, bar_chart, bars
 from reporter.results import (Benchmark, WorkloadResult)
 from reporter.render.terms import min_processes
+from reporter.vocabulary import Mechanism
 
 
 @dataclass
@@ -32,6 +34,8 @@ class CaseRow:
     processes: int
     loops: int
     unroll: int
+    control: bool = False  # the baseline's statement on copies of its classes
+    mechanism: Optional[CaseMechanism] = None  # its instructions against the baseline's
 
 
 @dataclass
@@ -84,12 +88,17 @@ class BenchmarkView:
     spent_s: float
     processes: int
     conclusions: list[str]  # the findings, each drawn from this run's numbers
+    why: dict[str, list[str]]  # per operation: the control's noise, then the variants grouped
+    # by what their instructions say, each with its verdict
+    noise: dict[str, Verdict]  # per operation, the control's verdict: this machine's noise
+    unobserved: str  # why no case's instructions could be seen, where none could
 
 
 def benchmark_view(result: Benchmark) -> BenchmarkView:
     """The benchmark's rows, with each case's verdict against the baseline worked out once."""
     names = bench.variants(result)
     baseline = names[0] if names else ""
+    how = mechanism.mechanisms(result, baseline)
     rows = []
     for timing in result.cases:
         net = timing.net_stats
@@ -103,15 +112,53 @@ def benchmark_view(result: Benchmark) -> BenchmarkView:
             net_quartiles=net.quartiles if net else None,
             loop_s=result.loop_s.get(timing.operation),
             verdict=found, rounds=len(timing.values_s), processes=timing.processes,
-            loops=timing.loops, unroll=timing.unroll))
+            loops=timing.loops, unroll=timing.unroll, control=timing.control,
+            mechanism=how.get((timing.variant, timing.operation))))
     compared = [r for r in rows if r.verdict is not None and r.supported]
+    controls = list(dict.fromkeys(r.variant for r in rows if r.control))
+    operations = bench.operations(result)
+    hidden = {m.why_not for m in how.values()
+              if m.word == Mechanism.UNOBSERVED}
+    everywhere = len(hidden) == 1 and all(m.word == Mechanism.UNOBSERVED for m in how.values())
     return BenchmarkView(
-        baseline=baseline, rows=rows, operations=bench.operations(result),
+        baseline=baseline, rows=rows, operations=operations,
         comparisons=len(compared), level=level(result.confidence),
         unroll=max((r.unroll for r in rows), default=1), rounds=result.rounds,
         budget_s=result.budget_s, spent_s=result.spent_s,
         processes=max((r.processes for r in rows), default=0),
-        conclusions=bench.conclusions(result))
+        conclusions=bench.conclusions(result),
+        why={op: _why(rows, mechanism.groups(how, op, baseline, controls), op, controls)
+             for op in operations},
+        noise={r.operation: r.verdict for r in rows if r.control and r.verdict is not None
+               and r.verdict.ratio is not None},
+        unobserved=next(iter(hidden)) if everywhere and how else "")
+
+
+def _why(rows: list[CaseRow], groups: list[Group], operation: str,
+         controls: list[str]) -> list[str]:
+    """One operation's answer to "why": what the control measured, then each group of
+    variants, named with their verdicts, and what their instructions say."""
+    verdicts = {r.variant: r.verdict for r in rows if r.operation == operation}
+    lines = []
+    for control in controls:
+        found = verdicts.get(control)
+        if found is not None and found.low is not None and found.high is not None:
+            wide = found.low < 1 - BAND or found.high > 1 + BAND
+            lines.append(f"{control}, the control: {_interval(found)}, {found.word}: the "
+                         "interval this machine gives identical code"
+                         + (f", wider than the ±{BAND:.0%} band, so a difference this small "
+                            "cannot be decided here" if wide else ""))
+    told = any(g.word != Mechanism.UNOBSERVED for g in groups)
+    for group in groups if told else []:
+        who = ", ".join(f"{v} ({_said(verdicts.get(v))})" for v in group.variants)
+        lines.append(group.sentence(who))
+    return lines
+
+
+def _said(found: Optional[Verdict]) -> str:
+    if found is None or found.ratio is None:
+        return found.word if found else "not compared"
+    return f"{found.word}, {found.ratio:.2f}×"
 
 
 def ratio_chart(view: BenchmarkView, operation: str, width: int = 380
@@ -146,23 +193,13 @@ def ratio_chart(view: BenchmarkView, operation: str, width: int = 380
 
 
 def answers(result: Benchmark, view: Optional[BenchmarkView] = None) -> list[str]:
-    """The benchmark's own question, answered from this run: per operation, which variant is
-    fastest by a decided margin and by how much, and which is smallest per instance (`view`,
+    """The benchmark's own question, answered from this run: per operation, the variants
+    decidedly faster and slower than the baseline with their ratios, the others with the
+    reason in a few words, and the control's noise; then the smallest per instance (`view`,
     the benchmark's view when the caller has it, spares working the verdicts out again)."""
     view = view or benchmark_view(result)
-    found = []
-    for operation in view.operations:
-        faster = [r for r in view.rows if r.operation == operation and r.verdict is not None
-                  and r.verdict.word == FASTER and r.verdict.ratio is not None]
-        if faster:
-            best = min(faster, key=lambda r: r.verdict.ratio if r.verdict and r.verdict.ratio
-                       else 1.0)
-            assert best.verdict is not None and best.verdict.ratio is not None
-            found.append(f"{operation}: {best.variant} is fastest, {best.verdict.ratio:.2f}× "
-                         f"the time of {view.baseline} ({level(best.verdict.confidence)} "
-                         f"interval {best.verdict.low:.2f}–{best.verdict.high:.2f}×)")
-        elif any(r.operation == operation and r.verdict is not None for r in view.rows):
-            found.append(f"{operation}: no variant is decidedly faster than {view.baseline}")
+    found = [line for operation in view.operations
+             if (line := _operation_answer(view, operation))]
     sized = [m for m in result.memory if m.supported]
     base = next((m for m in sized if m.variant == view.baseline), None)
     if sized and base is not None and base.bytes_per_instance:
@@ -171,6 +208,41 @@ def answers(result: Benchmark, view: Optional[BenchmarkView] = None) -> list[str
                      f"per instance against {base.bytes_per_instance:.0f} B for "
                      f"{view.baseline} ({small.bytes_per_instance / base.bytes_per_instance:.2f}×)")
     return found
+
+
+def _operation_answer(view: BenchmarkView, operation: str) -> str:
+    """One operation's verdicts against the baseline, in one line, the decided ones first."""
+    rows = [r for r in view.rows if r.operation == operation and not r.control
+            and r.verdict is not None and r.supported]
+    if not rows:
+        return ""
+
+    def decided(word: str) -> list[str]:
+        picked = sorted((r for r in rows if r.verdict and r.verdict.word == word
+                         and r.verdict.ratio is not None),
+                        key=lambda r: r.verdict.ratio if r.verdict and r.verdict.ratio else 1.0,
+                        reverse=word == SLOWER)
+        return [f"{r.variant} {_interval(r.verdict)}" for r in picked if r.verdict]
+
+    def reasoned(word: str) -> list[str]:
+        return [r.variant + (f" ({why})" if (why := mechanism.short(r.mechanism, view.baseline))
+                             else "")
+                for r in rows if r.verdict and r.verdict.word == word]
+
+    parts = [f"{label} {', '.join(names)}" for label, names in (
+        (f"faster than {view.baseline}:", decided(FASTER)),
+        (f"slower than {view.baseline}:", decided(SLOWER)),
+        ("the same:", reasoned(SAME)), ("undecided:", reasoned(UNDECIDED))) if names]
+    noise = view.noise.get(operation)
+    if noise is not None and noise.low is not None:
+        parts.append(f"noise (a copy of {view.baseline}): {noise.low:.2f}–{noise.high:.2f}×")
+    return f"{operation}: " + "; ".join(parts)
+
+
+def _interval(found: Verdict) -> str:
+    assert found.ratio is not None
+    spread = f" ({found.low:.2f}–{found.high:.2f}×)" if found.low is not None else ""
+    return f"{found.ratio:.2f}×{spread}"
 
 
 @dataclass

@@ -114,7 +114,7 @@ def line_chart(series: dict[str, list[Any]], width: int = 640, height: int = 150
 
     return {
         "width": width, "height": height, "right": right, "top": top, "stacked": stacked,
-        "x_ticks": [{"at": xy(t, 0)[0], "label": label_of(t, x_unit)}
+        "x_ticks": [_tick(xy(t, 0)[0], label_of(t, x_unit), width)
                     for t in nice_ticks(right, x_unit)],
         "y_ticks": [{"at": xy(0, t)[1], "label": label_of(t, y_unit)}
                     for t in nice_ticks(top, y_unit)],
@@ -198,8 +198,18 @@ def gc_timeline(events: list[GcCollection], duration: float,
 def time_axis(duration: float, width: int = 640) -> list[dict[str, Any]]:
     """Ticks for a time axis from 0 to `duration` seconds, `width` pixels wide."""
     duration = max(duration, 1e-9)
-    return [{"at": round(width * t / duration, 1), "label": seconds(t)}
+    return [_tick(round(width * t / duration, 1), seconds(t), width)
             for t in nice_ticks(duration, "seconds")]
+
+
+TICK_HALF_WIDTH = 30  # pixels: about half of the widest label, "500.0 ms"
+
+
+def _tick(at: float, label: str, width: int) -> dict[str, Any]:
+    """A tick of a horizontal axis; its label ends at the tick near the right edge, so it is
+    never cut off there."""
+    return {"at": at, "label": label,
+            "anchor": "end" if at > width - TICK_HALF_WIDTH else "middle"}
 
 
 def _gc_dot_title(event: GcCollection) -> str:

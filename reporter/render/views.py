@@ -69,7 +69,8 @@ def headline(workload: WorkloadResult) -> Headline:
     run_in_middle = workload.middle_run
     gc_s = sum(g.time_s for g in insights.generations) if insights else None
     view = benchmark_view(workload.benchmark) if workload.benchmark else None
-    found = [r.verdict.word for r in view.rows if r.verdict is not None] if view else []
+    found = [r.verdict.word for r in view.rows if r.verdict is not None and not r.control] \
+        if view else []
     words = {word: found.count(word) for word in WORDS if word in found}
     return Headline(
         name=workload.name, failed=len(workload.failed), wall=workload.timing,

@@ -10,7 +10,8 @@ from reporter.render.benchmark import answers, benchmark_view, instance_rows, ra
 from reporter.render.memory import scenario_rows, scenario_sentences
 from reporter.render.views import headline
 from reporter.vocabulary import Mode, Status
-from reporter.results import (Benchmark, CaseTiming, FlameGraph, Frame,
+from reporter.results import (Benchmark, CaseTiming, FlameGraph, Frame, Instruction,
+                              InstructionReading,
                               InstanceMemory, PyinstrumentSummary, RunRecord, WorkloadResult)
 
 
@@ -97,15 +98,35 @@ def test_the_pyperf_suite_is_what_pyperf_reads(tmp_path):
     assert twice.get_metadata()["inner_loops"] == 20
 
 
-def test_answers_name_the_fastest_variant_by_a_decided_margin_only():
+def _read(*names):
+    """One reading of the instructions named, the same at every moment."""
+    return [InstructionReading([Instruction(n, n.split("_ATTR")[0] + "_ATTR", "", True)
+                                for n in names], "", ["process 1 after the warm-up"])]
+
+
+def test_answers_name_the_faster_and_slower_variants_with_their_ratios_and_why_not():
     result = _benchmark()
+    result.cases[0].readings = _read("LOAD_ATTR_INSTANCE_VALUE")
     result.cases[1] = CaseTiming("half", "loop", True, "", 1000, [2e-8] * 12, 10,
-                                 ratios=[[0.5 + p / 1000] * 6 for p in range(10)])
-    found = answers(result)
-    assert len(found) == 1
-    assert found[0].startswith("loop: half is fastest, 0.50× the time of plain (95% interval")
-    result.cases[1].ratios = [[0.99 + p / 500] * 6 for p in range(10)]  # straddles the band
-    assert answers(result) == ["loop: no variant is decidedly faster than plain"]
+                                 ratios=[[0.5 + p / 1000] * 6 for p in range(10)],
+                                 readings=_read("LOAD_ATTR_SLOT"))
+    result.cases[1:1] = [
+        CaseTiming("same", "loop", True, "", 1000, [3e-8] * 12, 10,
+                   ratios=[[0.97 + p / 100] * 6 for p in range(10)],
+                   readings=_read("LOAD_ATTR_INSTANCE_VALUE")),
+        CaseTiming("copy of plain", "loop", True, "", 1000, [3e-8] * 12, 10, control=True,
+                   ratios=[[0.98 + p / 250] * 6 for p in range(10)],
+                   readings=_read("LOAD_ATTR_INSTANCE_VALUE"))]
+    slow = CaseTiming("slow", "loop", True, "", 1000, [9e-8] * 12, 10,
+                      ratios=[[3.0 + p / 100] * 6 for p in range(10)])
+    result.cases.append(slow)
+    (found,) = answers(result)
+    assert found == ("loop: faster than plain: half 0.50× (0.50–0.51×); slower than plain: "
+                     "slow 3.04× (3.01–3.08×); undecided: same (same instructions as plain); "
+                     "noise (a copy of plain): 0.98–1.01×")
+    # The index's card counts the comparisons: the control is noise, not one of them.
+    counted = headline(WorkloadResult("w", "w.py", [], [], benchmark=result)).verdicts
+    assert counted == {"faster": 1, "slower": 1, "undecided": 1, "not supported": 1}
 
 
 def test_the_headline_takes_each_figure_from_its_source():
