@@ -148,6 +148,9 @@ def _why(rows: list[CaseRow], groups: list[Group], operation: str,
                          "interval this machine gives identical code"
                          + (f", wider than the ±{BAND:.0%} band, so a difference this small "
                             "cannot be decided here" if wide else ""))
+        elif found is not None and found.ratio is not None:
+            lines.append(f"{control}, the control: {found.ratio:.2f}×, with too few processes "
+                         "for an interval: the noise of identical code is not measured")
     told = any(g.word != Mechanism.UNOBSERVED for g in groups)
     for group in groups if told else []:
         who = ", ".join(f"{v} ({_said(verdicts.get(v))})" for v in group.variants)

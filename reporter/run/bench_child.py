@@ -147,6 +147,7 @@ class _Timed:
     loops: int
     unroll: int = 1  # times the statement is written in the loop's body
     values: dict[int, float] = field(default_factory=dict)  # round -> s per loop iteration
+    control: bool = False  # the baseline's statement on the copies of the script's classes
     lines: range = range(0)  # the statement's first copy in the timer's code
     called: list[CodeType] = field(default_factory=list)  # Python code the statement calls
     readings: list[dict[str, Any]] = field(default_factory=list)  # its instructions, twice
@@ -179,14 +180,15 @@ def time_cases(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[s
     """
     baseline = baseline or (cases[0].variant if cases else "")
     cases, namespaces = _with_controls(cases, namespace, baseline, copies)
-    groups, unsupported = _timers(cases, namespaces, loops, effort.min_time)
+    controls = {case for case in cases if namespaces[case] is not namespace}
+    groups, unsupported = _timers(cases, namespaces, controls, loops, effort.min_time)
     confidence = verdict.family_confidence(
         effort.comparisons or _comparisons(groups, baseline))
     started = time.perf_counter()
     rounds = _measure(groups, baseline, effort, verdict.CONFIDENCE)
     spent = time.perf_counter() - started
     records = [{**_record(case, groups.get(case.operation, []), unsupported.get(case), baseline),
-                "control": namespaces[case] is not namespace} for case in cases]
+                "control": case in controls} for case in cases]
     empties = [{"operation": op, "loops": g[0].loops, "values_s": list(g[0].values.values())}
                for op, g in groups.items()]
     return {"cases": records, "empty": empties, "rounds": rounds, "confidence": confidence,
@@ -232,7 +234,7 @@ def _record(case: Case, group: list[_Timed], error: Optional[str],
     return record
 
 
-def _timers(cases: list[Case], namespaces: dict[Case, dict[str, Any]],
+def _timers(cases: list[Case], namespaces: dict[Case, dict[str, Any]], controls: set[Case],
             loops: dict[tuple[str, str], int], min_time: float
             ) -> tuple[dict[str, list[_Timed]], dict[Case, str]]:
     """Calibrated timers per operation, its empty statement first; the cases that raise."""
@@ -254,6 +256,7 @@ def _timers(cases: list[Case], namespaces: dict[Case, dict[str, Any]],
                                 or calibrate(empty, min_time)))
         group.append(_Timed(case, timer, loops.get((case.variant, case.operation))
                             or calibrate(timer, min_time), unroll,
+                            control=case in controls,
                             lines=specialisation.statement_lines(setup, case.stmt),
                             called=specialisation.called_code(case.setup, case.stmt, namespace)))
     return groups, unsupported
@@ -310,14 +313,17 @@ def _measure(groups: dict[str, list[_Timed]], baseline: str, effort: Effort,
 
 
 def _unsettled(timers: list[_Timed], baseline: str, confidence: float) -> list[_Timed]:
-    """The timers an operation still needs: its empty loop, its baseline and each variant
-    whose ratio this process has not settled yet; none once every one is."""
+    """The timers an operation still needs: its empty loop, its baseline, its control and
+    each variant whose ratio this process has not settled yet; none once every one is. The
+    control is timed as long as a comparison is, so that its noise is that of their rounds,
+    and keeps none going itself."""
     empty, base = timers[0], _baseline(timers, baseline)
     if base is None:
         return []  # nothing to compare: its minimum rounds give its times
-    open_ = [t for t in timers[1:] if t is not base and t.case is not None
+    controls = [t for t in timers if t.control]
+    open_ = [t for t in timers[1:] if t is not base and t.case is not None and not t.control
              and not verdict.paired_verdict(_ratios(t, base, empty), confidence).decided]
-    return [empty, base, *open_] if open_ else []
+    return [empty, base, *controls, *open_] if open_ else []
 
 
 def unrolled(case: Case, times: int = UNROLL) -> Case:

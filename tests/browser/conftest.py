@@ -70,3 +70,15 @@ def open_page(browser):
     yield open_
     for page in pages:
         page.close()
+
+
+def cut_labels(page) -> list[str]:
+    """The chart labels on the page that stick out of their chart, details opened."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    return page.evaluate("""() => [...document.querySelectorAll("figure svg text")]
+        .filter(text => {
+            const box = text.getBoundingClientRect();
+            const svg = text.ownerSVGElement.getBoundingClientRect();
+            return box.width > 0 && (box.left < svg.left - 0.5 || box.right > svg.right + 0.5
+                || box.top < svg.top - 0.5 || box.bottom > svg.bottom + 0.5);
+        }).map(text => text.textContent)""")

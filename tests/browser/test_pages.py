@@ -11,6 +11,7 @@ import pytest
 
 from reporter import share
 from reporter.cli import main
+from tests.browser.conftest import cut_labels
 from tests.conftest import RESOURCES
 
 pytestmark = pytest.mark.browser
@@ -178,3 +179,9 @@ def test_charts_have_axes_hover_values_and_an_unclipped_peak(report, open_page):
             && text.y >= box.y && text.y + text.height <= box.y + box.height;
     }""", chart.element_handle())
     assert inside  # the peak's value is never cut off by the chart's edge
+
+
+def test_no_chart_label_is_cut_off_at_its_charts_edge(report, open_page):
+    for path in pages_of(report):
+        page, _ = open_page(path)
+        assert not cut_labels(page), path.name
