@@ -198,13 +198,14 @@ def _operation_finding(bench: Benchmark, operation: str, base: str) -> str:
         found = verdict(bench, timing)
         if found is None:
             continue
-        if found.word == UNSUPPORTED:
+        if timing.control:
+            noise = f"{timing.variant}, the control, " + (
+                f"{found.ratio:.2f}× ({found.low:.2f}–{found.high:.2f}×): this machine's noise"
+                if found.ratio and found.low and found.high else "too few values for its noise")
+        elif found.word == UNSUPPORTED:
             by_word[UNSUPPORTED].append(timing.variant)
         elif found.ratio is None or found.low is None or found.high is None:
             by_word[UNDECIDED].append(f"{timing.variant} (too few values)")
-        elif timing.control:
-            noise = (f"{timing.variant}, the control, {found.ratio:.2f}× "
-                     f"({found.low:.2f}–{found.high:.2f}×): this machine's noise")
         else:
             why = mechanism.short(how.get((timing.variant, operation)), base) \
                 if found.word in (SAME, UNDECIDED) else ""

@@ -130,3 +130,22 @@ def test_scenarios_are_read_as_literals_only(write_script):
     for source in ['SCENARIOS = {"on": make()}\n', "SCENARIOS = [1]\n", 'SCENARIOS = {"a": [1]}\n',
                    "x = 1\n"]:
         assert not scenarios(write_script("t.py", source))
+
+
+def test_the_control_is_noise_beside_the_verdicts_never_one_of_them():
+    control = {**timing("copy of plain", "read", [1.0e-8, 1.0e-8]), "control": True}
+    reading = {"moment": "after the warm-up", "hidden": "",
+               "instructions": [["LOAD_ATTR_INSTANCE_VALUE", "LOAD_ATTR", "", True]]}
+    first = {"cases": [timing("plain", "read", [1.0e-8, 1.0e-8]), control]}
+    for case in first["cases"]:
+        case["readings"] = [reading, {**reading, "moment": "after the last round"}]
+    pooled = bench.merge([first, first], None)
+    copy = bench.case(pooled, "copy of plain", "read")
+    assert copy.control and not bench.case(pooled, "plain", "read").control
+    # alike readings are kept once, with every moment that read them
+    assert [r.moments for r in copy.readings] == [[
+        "process 1 after the warm-up", "process 1 after the last round",
+        "process 2 after the warm-up", "process 2 after the last round"]]
+    (read,) = bench.conclusions(pooled)
+    assert read.endswith("; copy of plain, the control, 1.00× (1.00–1.00×): this machine's noise.")
+    assert "undecided" not in read  # the control is not counted as a comparison
