@@ -1,6 +1,7 @@
 """What the specialised instructions say against the baseline's, and how they are read."""
 
 import sys
+import textwrap
 import timeit
 
 import pytest
@@ -114,3 +115,24 @@ def test_an_active_profile_function_is_named_and_nothing_is_read():
     finally:
         sys.setprofile(previous)
     assert "a profile function" in why and why.endswith("was active")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="3.10 does not specialise")
+def test_the_code_a_statement_calls_is_found_even_when_it_raises_at_last():
+    namespace = {}
+    exec(textwrap.dedent(  # pylint: disable=exec-used
+        """
+        class Holder:
+            def __init__(self):
+                self.x = 1
+            @property
+            def twice(self):
+                return self.x * 2
+        def fail():
+            raise ValueError("now and then")
+    """), namespace)
+    if sys.gettrace() is None:  # under coverage, nothing is profiled (and nothing read)
+        found = specialisation.called_code("o = Holder()", "o.twice; Holder(); fail()", namespace)
+        assert [c.co_qualname for c in found] == ["Holder.twice", "Holder.__init__", "fail"]
+    else:
+        assert not specialisation.called_code("pass", "Holder()", namespace)
