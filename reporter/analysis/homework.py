@@ -361,7 +361,7 @@ def _accumulates(wrapper: Function, made: dict[str, list[ast.AST]],
             continue
         api = qualified(node.func, names)
         if api in ("cProfile.run", "cProfile.runctx", "profile.run", "profile.runctx"):
-            return False, f"`{api}` at each call, a new profile each time"
+            return False, f"{api} at each call, a new profile each time"
         if not (isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("enable", "runcall", "runctx")):
             continue
@@ -370,9 +370,9 @@ def _accumulates(wrapper: Function, made: dict[str, list[ast.AST]],
             continue  # not a profile: gc.enable()
         if wrapper in made[receiver] and (receiver.split(".", maxsplit=1)[0] in own
                                           or receiver.startswith("self.")):
-            return False, f"a new profile, `{receiver}`, made at each call"
+            return False, f"a new profile, {receiver}, made at each call"
         kept = "on the instance" if receiver.startswith("self.") else "outside the wrapper"
-        return True, f"one profile, `{receiver}`, made {kept} and enabled at each call"
+        return True, f"one profile, {receiver}, made {kept} and enabled at each call"
     return None
 
 
@@ -443,6 +443,7 @@ class ChecklistItem:
     script_links: list[Anchor] = field(default_factory=list)
     reporter_links: list[Anchor] = field(default_factory=list)
     key: str = ""  # a stable name: "classes", "by-calls", "by-memory", "decorator", "lint"
+    unknown: str = "not looked at"  # what `found` None means, in words
 
 
 @dataclass
@@ -640,7 +641,7 @@ def decorator_item(ev: Evidence) -> ChecklistItem:
     for d in ev.source.decorators if ev.source else []:
         ran = [t for t in ev.tools if os.path.basename(t.file) == os.path.basename(d.at.file)
                and d.first <= t.line <= d.last]
-        words = f"`{d.name}`" + (f" on {_listed(d.applied_to)}" if d.applied_to else "")
+        words = f"{d.name}" + (f" on {_listed(d.applied_to)}" if d.applied_to else "")
         words += (": accumulates, " if d.accumulates else ": does not accumulate, ") + d.how
         words += " (read in its source)"
         if ran:
@@ -673,9 +674,10 @@ def lint_item(ev: Evidence) -> ChecklistItem:
     run". Replace the body below with what that field holds, said in a few words."""
     lint = getattr(ev.result, "lint", None)
     if lint is None:
-        return ChecklistItem("flake8 and pylint", "", "lint not run", None, key="lint")
+        return ChecklistItem("flake8 and pylint", "", "lint not run", None, key="lint",
+                             unknown="not run")
     return ChecklistItem("flake8 and pylint", "", "lint ran: see its section", None,
-                         reporter_links=[Anchor("lint")], key="lint")
+                         reporter_links=[Anchor("lint")], key="lint", unknown="see its section")
 
 
 # The items, in the order the homework asks for them; each is a function of the evidence.
