@@ -285,14 +285,8 @@ def _decorators(tree: ast.Module, names: dict[str, str],
                 file: str) -> Iterator[DecoratorFinding]:
     """Functions that return a wrapper, and classes with a `__call__`, whose wrapper runs a
     profiler around the call; whether what it measures is kept across calls."""
-    made = _profiles_made(tree, names)
-    applied: dict[str, list[str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if isinstance(target, ast.Name):
-                    applied.setdefault(target.id, []).append(node.name)
+    made, applied = _profiles_made(tree, names), _applied(tree)
+    reported: set[int] = set()  # wrappers already reported (a factory's, under the factory)
     for node, qualname in _definitions(tree):
         if isinstance(node, ast.ClassDef):
             wrapper = next((s for s in node.body if isinstance(s, (ast.FunctionDef,
@@ -300,21 +294,40 @@ def _decorators(tree: ast.Module, names: dict[str, str],
                             and s.name == "__call__"), None)
             wrapper_name = f"{qualname}.__call__"
         else:
-            returned = {r.value.id for r in ast.walk(node)
-                        if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
-            wrapper = next((s for s in node.body if isinstance(s, (ast.FunctionDef,
-                                                                   ast.AsyncFunctionDef))
-                            and s.name in returned), None)
-            wrapper_name = f"{qualname}.<locals>.{wrapper.name}" if wrapper else ""
-        if wrapper is None:
+            wrapper, wrapper_name = node, qualname
+            while (inner := _returned_function(wrapper)) is not None:  # a factory: go down
+                wrapper, wrapper_name = inner, f"{wrapper_name}.<locals>.{inner.name}"
+            wrapper = None if wrapper is node else wrapper
+        if wrapper is None or id(wrapper) in reported:
             continue
         told = _accumulates(wrapper, made, names)
         if told is None:
             continue
+        reported.add(id(wrapper))
         accumulates, how = told
         yield DecoratorFinding(qualname, Location(file, node.lineno), wrapper_name,
                                wrapper.lineno, wrapper.end_lineno or wrapper.lineno,
                                accumulates, how, applied.get(node.name, []))
+
+
+def _applied(tree: ast.Module) -> dict[str, list[str]]:
+    """The functions each name decorates (`@name` or `@name(...)`)."""
+    applied: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Name):
+                    applied.setdefault(target.id, []).append(node.name)
+    return applied
+
+
+def _returned_function(function: Function) -> Optional[Function]:
+    """The function defined in `function`'s body that it returns, if any."""
+    returned = {r.value.id for r in ast.walk(function)
+                if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+    defined = (s for s in function.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return next((s for s in defined if s.name in returned), None)
 
 
 def _definitions(tree: ast.Module) -> Iterator[tuple[Union[Function, ast.ClassDef], str]]:
@@ -365,6 +378,9 @@ def _accumulates(wrapper: Function, made: dict[str, list[ast.AST]],
         if not (isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("enable", "runcall", "runctx")):
             continue
+        if isinstance(node.func.value, ast.Call) and \
+                qualified(node.func.value.func, names) in PROFILE_CLASSES:
+            return False, f"a new profile at each call ({ast.unparse(node.func)})"
         receiver = ast.unparse(node.func.value)
         if receiver not in made:
             continue  # not a profile: gc.enable()
