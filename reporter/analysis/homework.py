@@ -387,7 +387,9 @@ def _accumulates(wrapper: Function, made: dict[str, list[ast.AST]],
         if wrapper in made[receiver] and (receiver.split(".", maxsplit=1)[0] in own
                                           or receiver.startswith("self.")):
             return False, f"a new profile, {receiver}, made at each call"
-        kept = "on the instance" if receiver.startswith("self.") else "outside the wrapper"
+        kept = ("on the instance" if receiver.startswith("self.") else
+                "once, kept in a nonlocal or global name" if wrapper in made[receiver] else
+                "outside the wrapper")
         return True, f"one profile, {receiver}, made {kept} and enabled at each call"
     return None
 

@@ -12,8 +12,9 @@ import pytest
 
 from reporter.analysis import homework
 from reporter.analysis.homework import checklist, scan
-from reporter.results import (Benchmark, CaseTiming, DecoratedFunction, InstanceMemory, OwnTool,
-                              RunRecord, WorkloadResult)
+from reporter.results import (Benchmark, CallMemoryStats, CaseTiming, CProfileSummary,
+                              DecoratedFunction, FunctionStat, InstanceMemory, OwnTool, RunRecord,
+                              WorkloadResult)
 from reporter.vocabulary import Mode, Status
 from tests.conftest import RESOURCES
 
@@ -314,6 +315,22 @@ DECORATORS = {
                 cProfile.runctx("func(*args)", globals(), locals())
             return wrapper
         """, False, "cProfile.runctx at each call"),
+    "accumulates in a nonlocal, async wrapper": ("""\
+        import cProfile
+
+        def profiled(func):
+            prof = None
+            async def wrapper(*args):
+                nonlocal prof
+                if prof is None:
+                    prof = cProfile.Profile()
+                prof.enable()
+                try:
+                    return await func(*args)
+                finally:
+                    prof.disable()
+            return wrapper
+        """, True, "one profile, prof, made once, kept in a nonlocal or global name"),
     "a class that makes its profile in __call__": ("""\
         import profile
 
@@ -368,18 +385,16 @@ def guarded_run(*tools: OwnTool, decorated: list[DecoratedFunction] | None = Non
                      own_tools=list(tools), decorated=decorated or [])
 
 
-def test_what_ran_comes_before_what_the_source_says(tmp_path):
+def test_what_ran_comes_before_what_the_source_says():
     path = HOMEWORK / "class_decorator.py"
     tool = OwnTool("cProfile", "cProfile", str(path.resolve()), 16, windows=3)
     found = checklist(result_of(path, [guarded_run(tool)]))
     calls = found.item("by-calls")
     assert calls.by_script == "ran its own cProfile from class_decorator.py:16, 3 times"
     assert [a.section for a in calls.script_links] == ["cprofile-own-tools", "output"]
-    assert calls.by_reporter == "cprofile: a profile" or calls.by_reporter.startswith(
-        "cprofile: ")
+    assert calls.by_reporter == "cprofile: ok, no profile"
     decorator = found.item("decorator").by_script
     assert decorator.endswith("; ran: cProfile started 3 times from class_decorator.py:16")
-    del tmp_path
 
 
 def test_ours_is_said_apart_from_the_scripts(tmp_path):
@@ -398,3 +413,21 @@ def test_the_lint_slot_reads_the_results_lint_field():
     result.lint = {"flake8": []}  # type: ignore[attr-defined]  # the Lint branch's field
     item = checklist(result).item("lint")
     assert item.by_reporter == "lint ran: see its section" and item.reporter_links
+
+
+def test_timeit_is_seen_running_in_our_cprofile_and_the_decorators_memory_is_ours(tmp_path):
+    result = source_result(tmp_path, "print(1)\n")
+    rows = [FunctionStat("Timer.timeit", "/usr/lib/python3/timeit.py", 166, 7, 7, 0.1, 0.2),
+            FunctionStat("repeat", "/usr/lib/python3/timeit.py", 240, 1, 1, 0.0, 0.2)]
+    record = guarded_run()
+    record.profile = CProfileSummary(10, 10, 0.3, rows)
+    result.runs.append(record)
+    result.runs.append(RunRecord(Mode.DECORATED, 0, Status.OK, "", 0, 1.0, 1.0, "", decorated=[
+        DecoratedFunction("work", 3, 0, 0, "work.prof", None,
+                          memory=CallMemoryStats(3, 10.0, 12, 20.0, 24))]))
+    found = checklist(result)
+    assert found.item("classes").by_script == "timed with timeit (7 timings seen by our cProfile)"
+    memory = found.item("by-memory")
+    assert memory.by_reporter == "profile_deco(memory=True): work"
+    assert [a.section for a in memory.reporter_links] == ["decorated"]
+    assert found.item("by-calls").by_reporter == "cprofile: 10 calls"

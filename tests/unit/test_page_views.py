@@ -13,7 +13,8 @@ from reporter.analysis.homework import Anchor, ChecklistItem, Location
 from reporter.render.views import (TOP_FUNCTIONS, ChecklistRow, graph_view, index_page, page_ids,
                                    workload_page)
 from reporter.render.views import _resolved  # pylint: disable=protected-access
-from reporter.results import Benchmark, CaseTiming, FlameGraph
+from reporter.results import (Benchmark, CaseTiming, Environment, FlameGraph, LineTime,
+                              LineTimeSummary, OwnTool, Run, RunRecord, WorkloadResult)
 from reporter.vocabulary import Mode, Status
 from tests.synthetic import big_tree, run_with_functions, run_with_graph
 
@@ -121,6 +122,25 @@ def test_the_checklist_links_only_to_ids_the_page_has():
     line = Anchor(at=Location("/somewhere/functions.py", 3))
     assert _resolved([line, Anchor("output"), Anchor("runs")], ids, None) == "runs"
     assert _resolved([Anchor("lint")], ids, None) == ""
+
+
+def test_the_checklist_links_a_class_to_its_line_and_a_tool_to_its_sentences(tmp_path):
+    script = str(tmp_path / "slotted.py")
+    text = "import tracemalloc\n\n\nclass S:\n    __slots__ = ('x',)\n\n\ntracemalloc.start()\n"
+    timed = LineTimeSummary(cpu_s=1.0, samples=100, interval_s=0.01, max_interval_s=0.01,
+                            handler_s=0.0,
+                            lines=[LineTime(script, 8, "<module>", 0.5, 0.5, 50, 50)])
+    record = RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 1.0, 1.0, "", profiler="lines",
+                       profile=timed, own_tools=[OwnTool("tracemalloc", "tracemalloc", script, 8)])
+    workload = WorkloadResult("slotted", script, [], [record], sources={script: text})
+    run = Run("synthetic", Environment("3", "CPython 3", "Linux", "python", "now", {}),
+              [workload])
+    page = workload_page(run, workload)
+    assert {"lines", "lines-own-tools", "line-by-line", "src1", "src1-L4"} <= page_ids(page)
+    rows = {row.item.key: row for row in page.card.checklist}
+    assert rows["classes"].script_link == "src1-L4"  # class S
+    assert rows["by-memory"].script_link == "lines-own-tools"
+    assert rows["by-memory"].item.by_script == "ran its own tracemalloc from slotted.py:8"
 
 
 def test_a_checklist_row_says_what_was_found_never_a_mark():
