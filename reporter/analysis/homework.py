@@ -678,7 +678,7 @@ def decorator_item(ev: Evidence) -> ChecklistItem:
     decorated = ev.result.decorated
     if decorated:
         by_reporter = "profile_deco on " + _listed(
-            [f"{d.name} ({d.calls:,} calls)" for d in decorated])
+            [f"{d.name} ({d.calls:,} call{'' if d.calls == 1 else 's'})" for d in decorated])
     else:
         by_reporter = "profile_deco not used"
     return ChecklistItem("Profiling decorator", "; ".join(said), by_reporter,

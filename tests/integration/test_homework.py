@@ -285,3 +285,7 @@ def test_every_checklist_link_of_the_index_resolves_on_the_linked_page(homework)
     for workload in run.workloads:  # the ids the view links to are ids the page has
         html = (run_dir / page_name(workload)).read_text(encoding="utf-8")
         assert page_ids(workload_page(run, workload)) <= _ids(html), workload.name
+        # the page's summary shows the same checklist, linked within the page
+        same = re.findall(r'class="goto" href="#([^"]+)"', html)
+        assert same == [a for p, a in links if p == page_name(workload)]
+        assert set(same) <= _ids(html)
