@@ -8,10 +8,13 @@ its own (tests/unit/test_views.py, tests/unit/test_page_views.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from reporter.analysis.frames import walk
+from reporter.analysis.homework import (BENCHMARK_SECTION, DECORATOR_SECTION, MEMORY_SECTION,
+                                        OUTPUT_SECTION, OWN_TOOLS, Anchor, ChecklistItem,
+                                        checklist)
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import WORDS
 from reporter.profilers import PROFILERS
@@ -305,6 +308,64 @@ class Card:
     runs: Optional[int]  # the page's: how many runs, the failed ones said
     system: Optional[ProcessStats]  # the index's: the median unprofiled run's system figures
     verdicts: dict[VerdictWord, int]  # the index's: the benchmark's words counted
+    checklist: list[ChecklistRow] = field(default_factory=list)  # the homework's parts
+
+
+@dataclass
+class ChecklistRow:
+    """One part of the homework as a card shows it: the item, and the ids on the script's page
+    that its two sides link to ("" where the page shows nothing of it)."""
+
+    item: ChecklistItem
+    script_link: str
+    reporter_link: str
+
+    @property
+    def word(self) -> str:
+        """What was found, in words: never a mark."""
+        found = self.item.found
+        return self.item.unknown if found is None else "found" if found else "not found"
+
+
+def page_ids(page: WorkloadPage) -> set[str]:
+    """The ids of a script's page that the checklist may link to, as its templates write them
+    (tests/integration/test_homework.py reads them back from the page)."""
+    ids = {"summary", "runs"}
+    sections = {OUTPUT_SECTION: page.output, BENCHMARK_SECTION: page.benchmark,
+                MEMORY_SECTION: page.memory, "process": page.process,
+                DECORATOR_SECTION: page.decorated, "line-by-line": page.lines}
+    ids.update(name for name, view in sections.items() if view)
+    for section in page.profiled:
+        ids.add(section.record.name)
+        if section.record.profile is not None and section.own_tools:
+            ids.add(f"{section.record.name}-{OWN_TOOLS}")
+    for f in page.lines.files if page.lines else []:
+        ids.add(f.anchor)
+        ids.update(f"{f.anchor}-L{line.number}" for b in f.blocks for line in b.lines)
+    return ids
+
+
+def _resolved(anchors: list[Anchor], ids: set[str], lv: Optional[LinesView]) -> str:
+    """The first of an item's anchors that the page has: a section, or a line of the
+    annotated source."""
+    for anchor in anchors:
+        if anchor.at is not None:
+            path = short_path(anchor.at.file)
+            file = next((f for f in lv.files if f.path == path), None) if lv else None
+            found = f"{file.anchor}-L{anchor.at.line}" if file else ""
+        else:
+            found = anchor.section
+        if found in ids:
+            return found
+    return ""
+
+
+def checklist_rows(page: WorkloadPage) -> list[ChecklistRow]:
+    """The script's homework checklist, each side linked to where its page shows it."""
+    ids = page_ids(page)
+    return [ChecklistRow(item, _resolved(item.script_links, ids, page.lines),
+                         _resolved(item.reporter_links, ids, page.lines))
+            for item in checklist(page.workload).items]
 
 
 @dataclass
@@ -398,7 +459,7 @@ def workload_page(run: Run, workload: WorkloadResult,
                 else "line-by-line",
                 repeats=workload.repeats if workload.repeats
                 and workload.repeats.made < workload.repeats.asked else None)
-    return WorkloadPage(
+    page = WorkloadPage(
         run=run, workload=workload, card=card, output=output_view(workload),
         benchmark=benchmark_section(workload.benchmark, pyperf_link)
         if workload.benchmark else None,
@@ -406,6 +467,8 @@ def workload_page(run: Run, workload: WorkloadResult,
         decorated=decorated_sections(workload), lines=lv,
         profiled=[profiler_section(r, workload) for r in workload.profiled],
         runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs])
+    card.checklist = checklist_rows(page)
+    return page
 
 
 @dataclass
@@ -451,7 +514,8 @@ def index_page(run: Run, cards: Optional[dict[str, Card]] = None) -> IndexPage:
         h = known.headline if known else headline(w)
         card = Card(headline=h, link=page, runs=None, repeats=known.repeats if known else None,
                     line_anchor=known.line_anchor if known else "line-by-line",
-                    system=h.process, verdicts=h.verdicts)
+                    system=h.process, verdicts=h.verdicts,
+                    checklist=known.checklist if known else workload_page(run, w).card.checklist)
         cells = [[ProfiledCell(r, w.overhead(r),
                                own_tools_note(r) if r.own_tools and not r.partial else "")
                   for r in w.runs if r.profiler == name] for name in columns]

@@ -14,9 +14,10 @@ import pytest
 from markupsafe import escape
 
 from reporter import results
+from reporter.analysis.homework import checklist
 from reporter.cli import main
 from reporter.render import page_name
-from reporter.render.views import headline, own_tools_sentences
+from reporter.render.views import headline, own_tools_sentences, page_ids, workload_page
 from tests.conftest import RESOURCES
 
 ROOT = RESOURCES.parents[1]
@@ -209,3 +210,82 @@ def test_the_time_the_scripts_cprofile_ran_agrees_with_what_it_measured(homework
         assert tool.windows == 2
         assert 0.7 * tool.active_s <= measured <= 1.02 * tool.active_s, (record.mode, measured,
                                                                          tool.active_s)
+
+
+# What each homework script's own tools did, as the checklist says it from the guard's records
+# (the line each was started at; how many times where more than once).
+RAN = {
+    "class_decorator": ("by-calls", "ran its own cProfile from class_decorator.py:16, 3 times"),
+    "closure_decorator": ("by-calls", "ran its own cProfile from closure_decorator.py:11, "
+                                      "2 times"),
+    "lsprof_and_profile": ("by-calls", "ran its own cProfile from lsprof_and_profile.py:19; "
+                                       "profile (sys.setprofile) from lsprof_and_profile.py:24"),
+    "memory_tools": ("by-memory", "ran its own memory_profiler (sys.settrace) from "
+                                  "memory_tools.py:30; tracemalloc from memory_tools.py:31"),
+    "setprofile_tracer": ("by-calls", "ran its own `counter` (sys.setprofile) from "
+                                      "setprofile_tracer.py:26; `counter` (threading.setprofile) "
+                                      "from setprofile_tracer.py:30"),
+    "with_block": ("by-calls", "ran its own cProfile from with_block.py:22; cProfile from "
+                               "with_block.py:25"),
+}
+
+
+def test_the_checklist_says_what_each_scripts_own_tools_did(homework):
+    _, run, _ = homework
+    for workload in run.workloads:
+        found = checklist(workload)
+        if workload.name in RAN:
+            key, said = RAN[workload.name]
+            assert found.item(key).by_script == said, workload.name
+        elif sys.version_info >= (3, 12):  # monitoring_tool
+            assert found.item("by-calls").by_script.startswith("ran its own homework")
+        else:  # no sys.monitoring before 3.12: the script's tool never started
+            assert found.item("by-calls").by_script == (
+                "call profiler in its source (sys.monitoring.use_tool_id at "
+                "monitoring_tool.py:22); no guarded run saw it start")
+        ours = found.item("by-calls").by_reporter
+        assert ours.startswith("cprofile: ") and "; pyinstrument: " in ours, workload.name
+        assert found.item("by-memory").by_reporter.startswith("memray: peak ")
+        assert found.item("lint").by_reporter == "lint not run"
+        assert found.item("decorator").by_reporter == "profile_deco not used"
+
+
+def test_the_checklist_tells_the_decorator_that_accumulates_by_what_ran_from_it(homework):
+    _, run, _ = homework
+    by_name = {w.name: checklist(w).item("decorator") for w in run.workloads}
+    kept, fresh = by_name["class_decorator"], by_name["closure_decorator"]
+    assert kept.found and kept.by_script == (
+        "Profiled on build: accumulates, one profile, self.profiler, made on the instance and "
+        "enabled at each call (read in its source); ran: cProfile started 3 times from "
+        "class_decorator.py:16")
+    assert not fresh.found and fresh.by_script == (
+        "profile on build: does not accumulate, a new profile, profiler, made at each call "
+        "(read in its source); ran: cProfile started 2 times from closure_decorator.py:11")
+    timed = checklist(next(w for w in run.workloads if w.name == "memory_tools"))
+    assert timed.item("classes").by_script.startswith(
+        "timed with timeit (5 timings seen by our cProfile); classes: plain attributes: Plain")
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def test_every_checklist_link_of_the_index_resolves_on_the_linked_page(homework):
+    _, run, run_dir = homework
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="checklist-item"') == 5 * len(run.workloads)
+    links = re.findall(r'class="goto" href="([^"#]+)#([^"]+)"', index)
+    assert {page for page, _ in links} == {page_name(w) for w in run.workloads}
+    kinds = set()
+    for page, anchor in links:
+        assert anchor in _ids((run_dir / page).read_text(encoding="utf-8")), (page, anchor)
+        kinds.add(anchor.split("-L")[0] if anchor.startswith("src") else anchor)
+    # sections, the script's own tools' sentences, and lines of its annotated source
+    assert {"cprofile", "memray", "output", "cprofile-own-tools", "src1"} <= kinds, kinds
+    for workload in run.workloads:  # the ids the view links to are ids the page has
+        html = (run_dir / page_name(workload)).read_text(encoding="utf-8")
+        assert page_ids(workload_page(run, workload)) <= _ids(html), workload.name
+        # the page's summary shows the same checklist, linked within the page
+        same = re.findall(r'class="goto" href="#([^"]+)"', html)
+        assert same == [a for p, a in links if p == page_name(workload)]
+        assert set(same) <= _ids(html)

@@ -9,8 +9,12 @@ from reporter.render.charts import STATIC_TREE_FRACTION, bar_chart, bars
 from reporter.render.format import as_percent
 from reporter.render.benchmark import benchmark_section
 from reporter.render.terms import TERMS, Terms, min_processes
-from reporter.render.views import TOP_FUNCTIONS, graph_view, index_page, workload_page
-from reporter.results import Benchmark, CaseTiming, FlameGraph
+from reporter.analysis.homework import Anchor, ChecklistItem, Location
+from reporter.render.views import (TOP_FUNCTIONS, ChecklistRow, graph_view, index_page, page_ids,
+                                   workload_page)
+from reporter.render.views import _resolved  # pylint: disable=protected-access
+from reporter.results import (Benchmark, CaseTiming, Environment, FlameGraph, LineTime,
+                              LineTimeSummary, OwnTool, Run, RunRecord, WorkloadResult)
 from reporter.vocabulary import Mode, Status
 from tests.synthetic import big_tree, run_with_functions, run_with_graph
 
@@ -102,6 +106,48 @@ def test_the_index_reuses_the_pages_cards_with_its_links():
     assert row.card.runs is None and index.runs == 1 and index.reused == index.parallel == 0
     (cell,) = row.cells[index.columns.index("cprofile")]
     assert cell.record.mode == Mode.PROFILED and cell.record.status == Status.OK
+
+
+def test_the_checklist_links_only_to_ids_the_page_has():
+    run = run_with_functions(10)
+    (workload,) = run.workloads
+    page = workload_page(run, workload)
+    ids = page_ids(page)
+    assert ids == {"summary", "runs", "cprofile"}  # no output, no own tools, no source
+    assert [row.item.key for row in page.card.checklist] == [
+        "classes", "by-calls", "by-memory", "decorator", "lint"]
+    calls = next(row for row in page.card.checklist if row.item.key == "by-calls")
+    assert calls.reporter_link == "cprofile" and calls.script_link == ""
+    assert index_page(run).rows[0].card.checklist == page.card.checklist  # built when not given
+    line = Anchor(at=Location("/somewhere/functions.py", 3))
+    assert _resolved([line, Anchor("output"), Anchor("runs")], ids, None) == "runs"
+    assert _resolved([Anchor("lint")], ids, None) == ""
+
+
+def test_the_checklist_links_a_class_to_its_line_and_a_tool_to_its_sentences(tmp_path):
+    script = str(tmp_path / "slotted.py")
+    text = "import tracemalloc\n\n\nclass S:\n    __slots__ = ('x',)\n\n\ntracemalloc.start()\n"
+    timed = LineTimeSummary(cpu_s=1.0, samples=100, interval_s=0.01, max_interval_s=0.01,
+                            handler_s=0.0,
+                            lines=[LineTime(script, 8, "<module>", 0.5, 0.5, 50, 50)])
+    record = RunRecord(Mode.PROFILED, 0, Status.OK, "", 0, 1.0, 1.0, "", profiler="lines",
+                       profile=timed, own_tools=[OwnTool("tracemalloc", "tracemalloc", script, 8)])
+    workload = WorkloadResult("slotted", script, [], [record], sources={script: text})
+    run = Run("synthetic", Environment("3", "CPython 3", "Linux", "python", "now", {}),
+              [workload])
+    page = workload_page(run, workload)
+    assert {"lines", "lines-own-tools", "line-by-line", "src1", "src1-L4"} <= page_ids(page)
+    rows = {row.item.key: row for row in page.card.checklist}
+    assert rows["classes"].script_link == "src1-L4"  # class S
+    assert rows["by-memory"].script_link == "lines-own-tools"
+    assert rows["by-memory"].item.by_script == "ran its own tracemalloc from slotted.py:8"
+
+
+def test_a_checklist_row_says_what_was_found_never_a_mark():
+    def word(found, **unknown):
+        return ChecklistRow(ChecklistItem("t", "", "", found, **unknown), "", "").word
+    assert (word(True), word(False), word(None), word(None, unknown="not run")) == (
+        "found", "not found", "not looked at", "not run")
 
 
 def test_templates_call_no_view_factory():
