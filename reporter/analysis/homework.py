@@ -571,10 +571,11 @@ def _benchmark_said(ev: Evidence) -> str:
     """The reporter's benchmark of the script's CASES: its variants and operations."""
     bench = ev.result.benchmark
     if bench is not None:
-        variants = list(dict.fromkeys(c.variant for c in bench.cases))
-        operations = list(dict.fromkeys(c.operation for c in bench.cases))
+        declared = [c for c in bench.cases if not c.control]  # the controls are ours
+        variants = list(dict.fromkeys(c.variant for c in declared))
+        operations = list(dict.fromkeys(c.operation for c in declared))
         return (f"benchmark of its CASES: {len(variants)} variants ({_listed(variants, 6)}) "
-                f"× {len(operations)} operations, {len(bench.cases)} cases timed, "
+                f"× {len(operations)} operations, {len(declared)} cases timed, "
                 f"{len(bench.memory)} variants sized")
     if ev.source is not None and ev.source.cases is not None:
         return f"CASES declared at {ev.source.cases.short}, but no benchmark result"

@@ -145,7 +145,8 @@ def class_variants_benchmark() -> Benchmark:
     from workloads.class_variants import CASES  # pylint: disable=import-outside-toplevel
     return Benchmark(
         cases=[CaseTiming(c["variant"], c["operation"], True, "", 1, [1e-7], 1)
-               for c in CASES if c.get("timed", True)],
+               for c in CASES if c.get("timed", True)]
+        + [CaseTiming("copy of plain", "read", True, "", 1, [1e-7], 1, control=True)],
         memory=[InstanceMemory(c["variant"], c["stmt"], True, "") for c in CASES
                 if c.get("creates")],
         gc_enabled=True)
