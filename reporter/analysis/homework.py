@@ -678,10 +678,10 @@ def decorator_item(ev: Evidence) -> ChecklistItem:
             said[-1] += f" (memory_profiler's @profile on {_listed([u.scope for u in library])})"
     decorated = ev.result.decorated
     if decorated:
-        by_reporter = "profile_deco on " + _listed(
+        by_reporter = "reporter.profile_deco on " + _listed(
             [f"{d.name} ({d.calls:,} call{'' if d.calls == 1 else 's'})" for d in decorated])
     else:
-        by_reporter = "profile_deco not used"
+        by_reporter = "reporter.profile_deco not used"
     return ChecklistItem("Profiling decorator", "; ".join(said), by_reporter,
                          found or bool(decorated), links,
                          [Anchor(DECORATOR_SECTION)] if decorated else [], key="decorator")

@@ -247,7 +247,7 @@ def test_the_checklist_says_what_each_scripts_own_tools_did(homework):
         assert ours.startswith("cprofile: ") and "; pyinstrument: " in ours, workload.name
         assert found.item("by-memory").by_reporter.startswith("memray: peak ")
         assert found.item("lint").by_reporter == "lint not run"
-        assert found.item("decorator").by_reporter == "profile_deco not used"
+        assert found.item("decorator").by_reporter == "reporter.profile_deco not used"
 
 
 def test_the_checklist_tells_the_decorator_that_accumulates_by_what_ran_from_it(homework):

@@ -122,7 +122,7 @@ def test_each_homework_checklist_item_says_what_the_source_holds(name):
         assert decorator.by_script.startswith(f"{name_of} on build: {said}")
         assert decorator.found == accumulates
         assert decorator.script_links[0].at is not None
-    assert decorator.by_reporter == "profile_deco not used"
+    assert decorator.by_reporter == "reporter.profile_deco not used"
 
 
 def test_memory_profilers_decorator_is_not_taken_for_the_scripts_own():
@@ -191,7 +191,7 @@ def test_a_script_with_none_of_it_finds_nothing(tmp_path):
                     "no benchmark: the script declares no CASES"),
         "by-calls": (False, "no call profiler found", "no run of cProfile or pyinstrument"),
         "by-memory": (False, "no memory profiler found", "no memray run"),
-        "decorator": (False, "no profiling decorator of its own found", "profile_deco not used"),
+        "decorator": (False, "no profiling decorator of its own found", "reporter.profile_deco not used"),
         "lint": (None, "", "lint not run"),
     }
     assert found.item("lint").unknown == "not run"
@@ -404,7 +404,7 @@ def test_ours_is_said_apart_from_the_scripts(tmp_path):
         DecoratedFunction("work", 3, 0, 0, "work.prof", None)]))
     item = checklist(result).item("decorator")
     assert item.found and item.by_script == "no profiling decorator of its own found"
-    assert item.by_reporter == "profile_deco on work (3 calls)"
+    assert item.by_reporter == "reporter.profile_deco on work (3 calls)"
     assert [a.section for a in item.reporter_links] == ["decorated"]
 
 
