@@ -191,7 +191,8 @@ def test_a_script_with_none_of_it_finds_nothing(tmp_path):
                     "no benchmark: the script declares no CASES"),
         "by-calls": (False, "no call profiler found", "no run of cProfile or pyinstrument"),
         "by-memory": (False, "no memory profiler found", "no memray run"),
-        "decorator": (False, "no profiling decorator of its own found", "reporter.profile_deco not used"),
+        "decorator": (False, "no profiling decorator of its own found",
+                      "reporter.profile_deco not used"),
         "lint": (None, "", "lint not run"),
     }
     assert found.item("lint").unknown == "not run"
