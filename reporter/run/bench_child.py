@@ -186,13 +186,12 @@ def time_cases(cases: list[Case], namespace: dict[str, Any], loops: dict[tuple[s
         effort.comparisons or _comparisons(groups, baseline))
     started = time.perf_counter()
     rounds = _measure(groups, baseline, effort, verdict.CONFIDENCE)
-    spent = time.perf_counter() - started
-    records = [{**_record(case, groups.get(case.operation, []), unsupported.get(case), baseline),
-                "control": case in controls} for case in cases]
-    empties = [{"operation": op, "loops": g[0].loops, "values_s": list(g[0].values.values())}
-               for op, g in groups.items()]
-    return {"cases": records, "empty": empties, "rounds": rounds, "confidence": confidence,
-            "spent_s": spent}
+    return {"cases": [{**_record(case, groups.get(case.operation, []), unsupported.get(case),
+                                 baseline), "control": case in controls} for case in cases],
+            "empty": [{"operation": op, "loops": g[0].loops,
+                       "values_s": list(g[0].values.values())} for op, g in groups.items()],
+            "rounds": rounds, "confidence": confidence,
+            "spent_s": time.perf_counter() - started}
 
 
 def control_name(baseline: str) -> str:

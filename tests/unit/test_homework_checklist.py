@@ -1,7 +1,7 @@
-"""The homework checklist (reporter/analysis/homework.py) on scripts whose truth is known: the
-homework-shaped resources, workloads/class_variants.py, small sources for each detection, and a
-script with none of it. Here only the source is known (no run of ours): what ran is checked on
-real captures in tests/integration/test_homework.py."""
+"""The homework checklist (reporter/analysis/homework.py, source_scan.py) on scripts whose truth is
+known: the homework-shaped resources, workloads/class_variants.py, small sources for each
+detection, and a script with none of it. Here only the source is known (no run of ours): what
+ran is checked on real captures in tests/integration/test_homework.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reporter.analysis import homework
-from reporter.analysis.homework import checklist, scan
+from reporter.analysis import source_scan
+from reporter.analysis.homework import checklist
+from reporter.analysis.source_scan import scan
 from reporter.results import (Benchmark, CallMemoryStats, CaseTiming, CProfileSummary,
                               DecoratedFunction, FunctionStat, InstanceMemory, OwnTool, RunRecord,
                               WorkloadResult)
@@ -35,12 +36,12 @@ def source_result(tmp_path: Path, text: str) -> WorkloadResult:
     return result_of(path)
 
 
-def classes(found: homework.SourceFindings) -> dict[str, list[str]]:
+def classes(found: source_scan.SourceFindings) -> dict[str, list[str]]:
     """Each class found, with how it holds its attributes."""
     return {c.name: c.kinds for c in found.classes}
 
 
-def apis(found: homework.SourceFindings) -> set[str]:
+def apis(found: source_scan.SourceFindings) -> set[str]:
     """Every API use found."""
     return {u.api for u in found.uses}
 
@@ -86,9 +87,9 @@ def test_the_source_of_each_homework_script_says_what_it_does(name):
     found = scan(path.read_text(encoding="utf-8"), str(path))
     assert classes(found) == truth["classes"]
     uses = apis(found)
-    assert uses & homework.CALL_PROFILER_APIS == truth["calls"]
-    assert uses & homework.MEMORY_APIS == truth["memory"]
-    assert uses & homework.TIMING_APIS == truth["timing"]
+    assert uses & source_scan.CALL_PROFILER_APIS == truth["calls"]
+    assert uses & source_scan.MEMORY_APIS == truth["memory"]
+    assert uses & source_scan.TIMING_APIS == truth["timing"]
     decorator = truth["decorator"]
     if decorator is None:
         assert not found.decorators
@@ -154,7 +155,7 @@ def class_variants_benchmark() -> Benchmark:
 
 def test_class_variants_names_its_classes_and_the_benchmark_counts_its_cases():
     result = result_of(ROOT / "workloads" / "class_variants.py")
-    found = homework.scan_sources(result)
+    found = source_scan.scan_sources(result)
     assert found is not None and found.cases is not None
     assert classes(found) == {
         "Target": ["plain attributes"], "Plain": ["plain attributes"],
@@ -206,7 +207,7 @@ def test_a_script_whose_source_was_not_kept_is_not_said_to_lack_anything():
 
 
 def test_imports_under_other_names_and_each_way_of_declaring_slots(tmp_path):
-    found = homework.scan_sources(source_result(tmp_path, """\
+    found = source_scan.scan_sources(source_result(tmp_path, """\
         import dataclasses
         import weakref as wr
         from dataclasses import dataclass
@@ -255,7 +256,7 @@ def test_imports_under_other_names_and_each_way_of_declaring_slots(tmp_path):
                                           "plain attributes"],
         "A": ["dataclass(slots=True)"], "B": ["dataclass(slots=True)"],
         "C": ["plain attributes"], "Outer.Inner": ["__slots__"]}
-    loose = [u for u in found.using(homework.WEAKREF_APIS) if not u.in_class]
+    loose = [u for u in found.using(source_scan.WEAKREF_APIS) if not u.in_class]
     assert [(u.api, u.at.line) for u in loose] == [("weakref.WeakValueDictionary", 4),
                                                    ("weakref.finalize", 4),
                                                    ("weakref.WeakValueDictionary", 41)]
@@ -350,7 +351,7 @@ DECORATORS = {
 @pytest.mark.parametrize("name", sorted(DECORATORS))
 def test_a_profiling_decorator_is_told_by_whether_its_profile_outlives_the_call(tmp_path, name):
     text, accumulates, how = DECORATORS[name]
-    found = homework.scan_sources(source_result(tmp_path, text))
+    found = source_scan.scan_sources(source_result(tmp_path, text))
     assert found is not None
     (decorator,) = found.decorators
     assert decorator.accumulates == accumulates
@@ -359,7 +360,7 @@ def test_a_profiling_decorator_is_told_by_whether_its_profile_outlives_the_call(
 
 
 def test_a_wrapper_that_only_switches_the_gc_is_no_profiling_decorator(tmp_path):
-    found = homework.scan_sources(source_result(tmp_path, """\
+    found = source_scan.scan_sources(source_result(tmp_path, """\
         import gc
 
         def quiet(func):
@@ -376,7 +377,7 @@ def test_a_wrapper_that_only_switches_the_gc_is_no_profiling_decorator(tmp_path)
 
 def test_a_file_that_does_not_parse_is_named_and_nothing_is_found(tmp_path):
     result = source_result(tmp_path, "def broken(:\n")
-    found = homework.scan_sources(result)
+    found = source_scan.scan_sources(result)
     assert found is not None and found.unparsed == [str((tmp_path / "script.py").resolve())]
     assert checklist(result).item("by-calls").by_script == "no call profiler found"
 
