@@ -20,14 +20,15 @@ from reporter.render.benchmark import (BenchmarkSection, answers, benchmark_sect
                                        benchmark_view)
 from reporter.render.charts import histogram_rows, memory_chart, static_tree, tree_rows
 from reporter.render.export import flame_data
-from reporter.render.format import seconds, short_path, where
+from reporter.render.format import plural, seconds, short_path, where
 from reporter.render.memory import MemorySection, memory_section
 from reporter.render.names import decorated_key, page_name, speedscope_name
 from reporter.render.process import ProcessView, process_view
 from reporter.render.source import LinesView, lines_view
 from reporter.results import (AllocationSite, CProfileSummary, DecoratedFunction, FlameGraph,
-                              Frame, MemraySummary, ProcessStats, RepeatPlan, Run,
-                              RunRecord, TimingStats, WorkloadResult, WrittenFile)
+                              Frame, Lint, LintFinding, LintTool, MemraySummary, ProcessStats,
+                              RepeatPlan, Run, RunRecord, TimingStats, WorkloadResult,
+                              WrittenFile)
 from reporter.vocabulary import GraphKind, Status, VerdictWord
 
 
@@ -293,6 +294,61 @@ def graph_view(graph: FlameGraph, workload: Optional[WorkloadResult], key: str =
 
 
 @dataclass
+class LintRow:
+    """One finding as the Lint section lists it."""
+
+    finding: LintFinding
+    where: str  # file:line
+    anchor: str  # its line in the annotated source; "" where that does not show it
+
+
+@dataclass
+class LintView:
+    """The Lint section and the card's line: pylint's score, the findings, each tool in a
+    sentence, and whether the script parses."""
+
+    lint: Lint
+    rows: list[LintRow]
+    tools: list[str]
+    parse_error: str  # "does not parse: SyntaxError: invalid syntax at line 3"; "" if it does
+    headline: str  # the card's words: "pylint 9.50/10, 3 findings"
+
+    @property
+    def score(self) -> Optional[float]:
+        """pylint's score out of 10, where it gave one."""
+        return self.lint.score
+
+
+def lint_view(workload: WorkloadResult, lines: Optional[LinesView] = None) -> Optional[LintView]:
+    """The linters' findings, each line linked to the annotated source where that shows it;
+    None where the script was not linted (--no-lint)."""
+    found = workload.lint
+    if found is None:
+        return None
+    rows = [LintRow(f, where(f) if f.file else "–",
+                    lines.line_anchor(f.file, f.line) if lines and f.file else "")
+            for f in found.findings]
+    parse_error = (f"does not parse: {found.syntax_error}"
+                   + (f" at line {found.syntax_line}" if found.syntax_line else "")
+                   if found.syntax_error else "")
+    if found.error:
+        words = f"not linted: {found.error}"
+    else:
+        score = f"pylint {found.score:.2f}/10, " if found.score is not None else ""
+        words = parse_error or f"{score}{plural(len(rows), 'finding')}"
+    return LintView(lint=found, rows=rows, tools=[_tool_sentence(t) for t in found.tools],
+                    parse_error=parse_error, headline=words)
+
+
+def _tool_sentence(tool: LintTool) -> str:
+    if tool.problem:
+        return tool.problem
+    config = (f"with {short_path(tool.config)}" if tool.config
+              else "with the tools' defaults: the script has no configuration of its own")
+    return f"{tool.name} {tool.version}".strip() + f", {config}"
+
+
+@dataclass
 class Card:
     """A script's headline as the index's card and the top of its page both show it (one
     macro, `headline`): the figures, and what each page adds or links to."""
@@ -304,6 +360,7 @@ class Card:
     runs: Optional[int]  # the page's: how many runs, the failed ones said
     system: Optional[ProcessStats]  # the index's: the median unprofiled run's system figures
     verdicts: dict[VerdictWord, int]  # the index's: the benchmark's words counted
+    lint: Optional[LintView] = None  # pylint's score and the findings counted
 
 
 @dataclass
@@ -385,6 +442,7 @@ class WorkloadPage:
     lines: Optional[LinesView]
     profiled: list[ProfilerSection]
     runs: list[RunRow]
+    lint: Optional[LintView] = None
 
 
 def workload_page(run: Run, workload: WorkloadResult,
@@ -392,7 +450,9 @@ def workload_page(run: Run, workload: WorkloadResult,
     """A script's page view model."""
     lv = lines_view(workload)
     h = headline(workload)
+    linted = lint_view(workload, lv)
     card = Card(headline=h, link="", runs=len(workload.runs), system=None, verdicts={},
+                lint=linted,
                 line_anchor=lv.anchor(h.hottest_line) if lv and h.hottest_line
                 else "line-by-line",
                 repeats=workload.repeats if workload.repeats
@@ -404,7 +464,8 @@ def workload_page(run: Run, workload: WorkloadResult,
         memory=memory_section(workload), process=process_view(workload),
         decorated=decorated_sections(workload), lines=lv,
         profiled=[profiler_section(r, workload) for r in workload.profiled],
-        runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs])
+        runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs],
+        lint=linted)
 
 
 @dataclass
@@ -450,7 +511,8 @@ def index_page(run: Run, cards: Optional[dict[str, Card]] = None) -> IndexPage:
         h = known.headline if known else headline(w)
         card = Card(headline=h, link=page, runs=None, repeats=known.repeats if known else None,
                     line_anchor=known.line_anchor if known else "line-by-line",
-                    system=h.process, verdicts=h.verdicts)
+                    system=h.process, verdicts=h.verdicts,
+                    lint=known.lint if known else lint_view(w))
         cells = [[ProfiledCell(r, w.overhead(r),
                                own_tools_note(r) if r.own_tools and not r.partial else "")
                   for r in w.runs if r.profiler == name] for name in columns]
