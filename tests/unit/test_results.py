@@ -52,7 +52,7 @@ def test_single_sample_has_zero_spread():
     assert stats.relative_iqr == 0.0
 
 
-@pytest.mark.parametrize("version", [0, 1, 2, 3, 4, 6, None, "5"])
+@pytest.mark.parametrize("version", [0, 1, 2, 3, 4, 5, 7, None, "6"])
 def test_other_format_versions_are_refused_by_name(tmp_path, version):
     data = json.loads(results.to_json(sample_run()))
     data["format_version"] = version
