@@ -47,7 +47,7 @@ def test_the_search_goes_up_to_the_project_root_and_never_into_ours(tmp_path):
     assert lint.search_folders(deep) == [deep, deep.parent, tmp_path / "root"]
     assert lint.search_folders(OWN_PROJECT / "tests" / "resources") == [
         OWN_PROJECT / "tests" / "resources", OWN_PROJECT / "tests"]
-    assert lint.search_folders(OWN_PROJECT) == []
+    assert not lint.search_folders(OWN_PROJECT)
 
 
 def test_the_nearest_configuration_wins_and_each_tool_finds_its_own(tmp_path):
@@ -74,9 +74,8 @@ def test_the_tools_are_given_a_configuration_or_none_of_theirs_at_all(tmp_path):
 def test_flake8_lines_are_read_and_anything_else_is_not_a_finding(tmp_path):
     out = "x.py\t3\t80\tE501\tline too long (90 > 79 characters)\n" \
           "    print('shown source')\n    ^\n2     E501 line too long\n"
-    (finding,) = lint.flake8_findings(out, tmp_path)
-    assert finding == LintFinding("flake8", "E501", "line too long (90 > 79 characters)",
-                                  str(tmp_path / "x.py"), 3, 79)
+    assert lint.flake8_findings(out, tmp_path) == [LintFinding(
+        "flake8", "E501", "line too long (90 > 79 characters)", str(tmp_path / "x.py"), 3, 79)]
 
 
 def test_pylint_json2_and_json_are_read_and_anything_else_is_refused(tmp_path):
