@@ -45,6 +45,17 @@ def test_every_run_ends_as_the_unprofiled_run_does(homework):
     assert code == 0
 
 
+def test_every_homework_script_is_linted_with_both_tools(homework):
+    _, run, run_dir = homework
+    for workload in run.workloads:
+        found = workload.lint
+        assert found and not found.error and not found.syntax_error, workload.name
+        assert [(t.name, t.problem) for t in found.tools] == [("flake8", ""), ("pylint", "")]
+        assert found.score is not None and 0 <= found.score <= 10
+        page = (run_dir / page_name(workload)).read_text(encoding="utf-8")
+        assert f"{found.score:.2f}/10" in page and 'id="lint"' in page
+
+
 def test_the_scripts_own_tools_still_print_what_they_measured(homework):
     _, run, run_dir = homework
     for workload in run.workloads:
