@@ -176,6 +176,9 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
         "partial_captures": sorted(r.name for r in workload.profiled if r.partial),
         "own_tools": sorted({t.name for r in workload.runs for t in r.own_tools}),
         "hottest_line": where(h.hottest_line) if h.hottest_line else None,
+        "lint_score": workload.lint.score if workload.lint else None,
+        "lint_findings": len(workload.lint.findings)
+        if workload.lint and not workload.lint.error else None,
     }
 
 

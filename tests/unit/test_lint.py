@@ -9,7 +9,7 @@ from reporter import render
 from reporter.collect import collect_lint
 from reporter.render.format import short_path
 from reporter.render.source import LinesView, SourceBlock, SourceFile
-from reporter.render.views import index_page, lint_view, workload_page
+from reporter.render.views import index_page, lint_view, summary_record, workload_page
 from reporter.results import Environment, Lint, LintFinding, LintTool, Run, WorkloadResult
 from reporter.run import lint
 from reporter.run.lint import FLAKE8, LINTERS, OWN_PROJECT, PYLINT
@@ -173,6 +173,10 @@ def test_the_view_links_each_line_the_source_view_shows():
     assert [r.anchor for r in lint_view(_workload(Lint(findings=FINDINGS)),
                                         _lines(blocks=False)).rows] == ["", "", "", ""]
     assert lint_view(_workload(None)) is None
+    record = summary_record(_workload(Lint(TOOLS, FINDINGS, 7.25)))
+    assert (record["lint_score"], record["lint_findings"]) == (7.25, 4)
+    record = summary_record(_workload(Lint(error="not run")))
+    assert (record["lint_score"], record["lint_findings"]) == (None, None)
 
 
 def test_the_view_says_first_that_a_script_does_not_parse_or_was_not_linted():
