@@ -160,7 +160,7 @@ def run_tool(linter: Linter, script: Path,
     config = find_config(linter, folder)
     tool.config = str(config) if config else ""
     line = [sys.executable, "-m", linter.module, *arguments(linter, config, tool.version),
-            script.name]
+            os.path.join(os.curdir, script.name)]  # "./-x.py": never read as an option
     try:
         done = subprocess.run(line, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)

@@ -74,6 +74,14 @@ def test_a_script_that_does_not_parse_says_so_with_its_line():
     assert {("flake8", "E999", 3), ("pylint", "E0001", 3)} <= found(record)
 
 
+def test_a_script_named_like_an_option_is_still_a_file_to_both_tools(tmp_path):
+    script = tmp_path / "-x.py"
+    script.write_text("import os\n")
+    record = lint.lint(script)
+    assert {("flake8", "F401", 1), ("pylint", "W0611", 1)} <= found(record)
+    assert {f.file for f in record.findings} == {str(script)}
+
+
 def test_a_tool_that_is_missing_crashes_or_hangs_is_said_in_one_line(tmp_path, monkeypatch):
     script = tmp_path / "clean.py"
     shutil.copy(LINT / "clean.py", script)
