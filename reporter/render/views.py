@@ -338,7 +338,8 @@ def lint_view(workload: WorkloadResult, lines: Optional[LinesView] = None) -> Op
         words = f"not linted: {found.error}"
     else:
         score = f"pylint {found.score:.2f}/10, " if found.score is not None else ""
-        words = parse_error or f"{score}{plural(len(rows), 'finding')}"
+        words = f"{score}{plural(len(rows), 'finding')}"
+        words = f"{parse_error}; {words}" if parse_error else words
     return LintView(lint=found, rows=rows, tools=[_tool_sentence(t) for t in found.tools],
                     parse_error=parse_error, headline=words)
 

@@ -183,10 +183,10 @@ def test_the_view_says_first_that_a_script_does_not_parse_or_was_not_linted():
     broken = lint_view(_workload(Lint(findings=FINDINGS[:1], score=0.0,
                                       syntax_error="SyntaxError: invalid syntax",
                                       syntax_line=3)))
-    assert broken.parse_error == broken.headline == \
-        "does not parse: SyntaxError: invalid syntax at line 3"
+    assert broken.parse_error == "does not parse: SyntaxError: invalid syntax at line 3"
+    assert broken.headline == f"{broken.parse_error}; pylint 0.00/10, 1 finding"
     assert lint_view(_workload(Lint(syntax_error="ValueError: null bytes"))).headline == \
-        "does not parse: ValueError: null bytes"
+        "does not parse: ValueError: null bytes; 0 findings"
     assert lint_view(_workload(Lint(error="not run"))).headline == "not linted: not run"
     assert lint_view(_workload(Lint(findings=FINDINGS[:1]))).headline == "1 finding"
 
