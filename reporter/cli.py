@@ -1,7 +1,7 @@
 """The command line: parses arguments and hands them to the stages; knows nothing else.
 
     reporter run [PATH ... | -m MODULE] [--out DIR] [--profilers LIST] [--timeout S]
-                 [--repeat N] [--repeat-budget S] [--stdin FILE] [-- ARGS]
+                 [--repeat N] [--repeat-budget S] [--stdin FILE] [--no-lint] [-- ARGS]
     reporter render RUN_DIR          (pages again from results.json)
     reporter collect RUN_DIR         (results.json again from raw/, then the pages)
     reporter share RUN_DIR [--out ZIP]
@@ -80,6 +80,8 @@ class RunCommand:
                                  "timing runs always run alone")
         parser.add_argument("--force", action="store_true",
                             help="run everything again, even what an earlier run can give")
+        parser.add_argument("--no-lint", dest="lint_scripts", action="store_false",
+                            help="do not run flake8 and pylint on the scripts")
         _bench_effort(parser, "--bench-processes", "--bench-budget")
 
     def run(self, args: argparse.Namespace) -> int:
@@ -96,7 +98,7 @@ class RunCommand:
             raise ReporterError(f"no Python scripts found in {', '.join(args.paths)}")
         work = store.new_run_dir(args.out)
         jobs = runner.plan(workloads, args.profilers, max(args.repeat, 0),
-                           max(args.bench_processes, 0))
+                           max(args.bench_processes, 0), lint_scripts=args.lint_scripts)
         limits = runner.Limits(args.timeout or runner.DEFAULT_TIMEOUT_S, args.memory_limit,
                                args.bench_budget / max(args.bench_processes, 1),
                                fixed_timeout=args.timeout is not None,

@@ -32,6 +32,9 @@ class Mode(Term):
     # accumulate: in every other run the decorator only counts calls, so it cannot slow them.
     DECORATED = "decorated"
     PROFILED = "profiled"  # under one profiler
+    # flake8 and pylint on the script, as subprocesses of a child of its own: never timed,
+    # and it runs none of the script's code.
+    LINT = "lint"
 
     @property
     def timing(self) -> bool:
@@ -42,6 +45,11 @@ class Mode(Term):
     def benchmark(self) -> bool:
         """Runs of the benchmark child, which runs none of the script's own code."""
         return self in (Mode.BENCH, Mode.BENCH_MEMORY)
+
+    @property
+    def runs_script(self) -> bool:
+        """Runs that execute the script itself (in a working folder of their own)."""
+        return not self.benchmark and self != Mode.LINT
 
 
 class Status(Term):

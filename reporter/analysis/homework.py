@@ -14,6 +14,7 @@ The source is read by `analysis.source_scan`, never run: findings name the file 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
@@ -21,12 +22,13 @@ from typing import Optional
 from reporter.analysis.source_scan import (CALL_PROFILER_APIS, MEMORY_APIS, TIMING_APIS,
                                            WEAKREF_APIS, Location, SourceFindings, Use,
                                            scan_sources)
-from reporter.results import (CProfileSummary, MemraySummary, OwnTool, PyinstrumentSummary,
-                              WorkloadResult)
+from reporter.results import (CProfileSummary, LintTool, MemraySummary, OwnTool,
+                              PyinstrumentSummary, WorkloadResult)
 from reporter.vocabulary import Mode
 
 # The script's page's sections an item points at (their ids in the templates).
 DECORATOR_SECTION = Mode.DECORATED.value  # the section of the decorated run
+LINT_SECTION = Mode.LINT.value  # the section of the lint job's findings
 BENCHMARK_SECTION = "benchmark"
 OUTPUT_SECTION = "output"
 MEMORY_SECTION = "memory-management"
@@ -292,15 +294,33 @@ def decorator_item(ev: Evidence) -> ChecklistItem:
 
 
 def lint_item(ev: Evidence) -> ChecklistItem:
-    """flake8 and pylint: THE SLOT FOR THE LINT SECTION (branch `lint`), which adds a
-    `lint` field to the workload's result. Until then, or where it was not run: "lint not
-    run". Replace the body below with what that field holds, said in a few words."""
-    lint = getattr(ev.result, "lint", None)
-    if lint is None:
-        return ChecklistItem("flake8 and pylint", "", "lint not run", None, key="lint",
-                             unknown="not run")
-    return ChecklistItem("flake8 and pylint", "", "lint ran: see its section", None,
-                         reporter_links=[Anchor("lint")], key="lint", unknown="see its section")
+    """flake8 and pylint as the Lint section ran them: the script's findings (the codes most
+    often found, pylint's score, whether it parses), apart from how the reporter ran the
+    tools (their versions and configuration, or what kept one from running)."""
+    lint = ev.result.lint
+    if lint is None or lint.error:
+        return ChecklistItem("flake8 and pylint", "", lint.error if lint else "lint not run",
+                             None, key=LINT_SECTION, unknown="not run")
+    codes = Counter(f.code for f in lint.findings)
+    count = f"{len(lint.findings)} finding{'' if len(lint.findings) == 1 else 's'}"
+    common = ", ".join(f"{code} ×{n}" for code, n in codes.most_common(3))
+    said = [f"does not parse: {lint.syntax_error} at line {lint.syntax_line}"
+            if lint.syntax_error else "",
+            f"pylint {lint.score:.2f}/10" if lint.score is not None else "",
+            count + (f" ({common}{', …' if len(codes) > 3 else ''})" if codes else "")]
+    word = "does not parse" if lint.syntax_error else count if lint.findings else "clean"
+    return ChecklistItem("flake8 and pylint", "; ".join(w for w in said if w),
+                         "; ".join(_tool_ran(t) for t in lint.tools), None,
+                         script_links=[Anchor(LINT_SECTION)], reporter_links=[Anchor(LINT_SECTION)],
+                         key=LINT_SECTION, unknown=word)
+
+
+def _tool_ran(tool: LintTool) -> str:
+    """How one linter ran: its version and configuration, or what kept it from running."""
+    name = f"{tool.name} {tool.version}".strip()
+    if tool.problem:
+        return f"{name}: {tool.problem}"
+    return f"{name} with {os.path.basename(tool.config) if tool.config else 'its defaults'}"
 
 
 # The items, in the order the homework asks for them; each is a function of the evidence.

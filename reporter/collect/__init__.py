@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import replace
+from dataclasses import fields, replace
 import threading
 import time
 import tokenize
@@ -24,12 +24,12 @@ from reporter.errors import ArtifactError, ReporterError, reads
 from reporter.profilers import PROFILERS
 from reporter.profilers.base import specs
 from reporter.results import (Benchmark, CallMemoryStats, Col, DecoratedFunction,
-                              LineTimeSummary, MemoryInsights, MemraySummary, Observation,
-                              ProcessStats, RepeatPlan, Run, RunRecord, ScriptOutput,
-                              WorkloadResult, WrittenFile)
+                              LineTimeSummary, Lint, LintFindings, MemoryInsights,
+                              MemraySummary, Observation, ProcessStats, RepeatPlan, Run,
+                              RunRecord, ScriptOutput, WorkloadResult, WrittenFile)
 from reporter.run import runner
-from reporter.run.records import (CacheEntry, ChildMetrics, DecoratedRecord, ProbeRecord,
-                                  ProcessRecord, ProcessTree, WrittenEntry)
+from reporter.run.records import (CacheEntry, ChildMetrics, DecoratedRecord, LintRecord,
+                                  ProbeRecord, ProcessRecord, ProcessTree, WrittenEntry)
 from reporter.run.runner import Job, load_plan, read_record, repeats_path, working_folder
 from reporter.run.status import classify
 from reporter.serial import from_data
@@ -91,7 +91,10 @@ def collect(work: Path, run_id: str, complete: bool = True,
         w = job.workload
         result = workloads.setdefault(
             w.name, WorkloadResult(name=w.name, script=w.script, args=list(w.args), runs=[]))
-        result.runs.append(collect_job(job, raw, work, summaries))
+        if job.mode == Mode.LINT:  # not a run of the script: its findings are the workload's
+            result.lint = collect_lint(job, raw)
+        else:
+            result.runs.append(collect_job(job, raw, work, summaries))
     for result in workloads.values():
         keep_one_full_record(result)
         result.sources = read_sources(files_with_lines(result))
@@ -104,6 +107,26 @@ def collect(work: Path, run_id: str, complete: bool = True,
     return Run(run_id=run_id, environment=environment(), workloads=list(workloads.values()),
                complete=complete,
                profilers={n: spec for n, spec in specs().items() if n in used})
+
+
+def collect_lint(job: Job, raw: Path) -> Lint:
+    """The linters' findings, or why the lint job left none (it never ran, it was stopped,
+    its file is damaged)."""
+    process, unreadable = ProcessRecord.read_or_why(job.path(raw, ".process.json"))
+    reused = process.reused_from if process else None
+    reused_from = f"{reused.run_id} ({reused.created})" if reused else ""
+    artifact = job.artifact(raw)
+    found, damaged = LintRecord.read_or_why(artifact) if artifact else (None, "")
+    if found is not None:
+        return Lint(**{f.name: getattr(found, f.name) for f in fields(LintFindings)},
+                    reused_from=reused_from)
+    if process is not None and process.timed_out:
+        return Lint(error=f"the linters were stopped after {process.timeout:g} s")
+    metrics, _ = ChildMetrics.read_or_why(job.path(raw, ".metrics.json"))
+    status, reason, _ = classify(process, metrics)
+    why = damaged or unreadable or (f"{status.label}: {reason}" if reason
+                                    else "the lint child wrote no findings")
+    return Lint(error=why)
 
 
 def files_with_lines(result: WorkloadResult) -> list[str]:

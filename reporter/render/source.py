@@ -69,6 +69,14 @@ class LinesView:
         found = next((f.anchor for f in self.files if f.path == path), "")
         return f"{found}-L{row.line}" if found else "line-by-line"
 
+    def line_anchor(self, file: str, line: int) -> str:
+        """The id of that line of that file (an absolute path) in the annotated source; ""
+        where the source view does not show it."""
+        path = short_path(file)
+        found = next((f for f in self.files if f.path == path and f.blocks), None)
+        last = found.blocks[-1].last if found else 0
+        return f"{found.anchor}-L{line}" if found and 1 <= line <= last else ""
+
     @property
     def mean_interval_s(self) -> float:
         """The CPU time between two samples, as the kernel delivered them."""

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from reporter.analysis.frames import walk
-from reporter.analysis.homework import (BENCHMARK_SECTION, DECORATOR_SECTION, MEMORY_SECTION,
-                                        OUTPUT_SECTION, OWN_TOOLS, Anchor, ChecklistItem,
-                                        checklist)
+from reporter.analysis.homework import (BENCHMARK_SECTION, DECORATOR_SECTION, LINT_SECTION,
+                                        MEMORY_SECTION, OUTPUT_SECTION, OWN_TOOLS, Anchor,
+                                        ChecklistItem, checklist)
 from reporter.analysis.lines import LineRow, line_rows
 from reporter.analysis.verdict import WORDS
 from reporter.profilers import PROFILERS
@@ -23,14 +23,15 @@ from reporter.render.benchmark import (BenchmarkSection, answers, benchmark_sect
                                        benchmark_view)
 from reporter.render.charts import histogram_rows, memory_chart, static_tree, tree_rows
 from reporter.render.export import flame_data
-from reporter.render.format import seconds, short_path, where
+from reporter.render.format import plural, seconds, short_path, where
 from reporter.render.memory import MemorySection, memory_section
 from reporter.render.names import decorated_key, page_name, speedscope_name
 from reporter.render.process import ProcessView, process_view
 from reporter.render.source import LinesView, lines_view
 from reporter.results import (AllocationSite, CProfileSummary, DecoratedFunction, FlameGraph,
-                              Frame, MemraySummary, ProcessStats, RepeatPlan, Run,
-                              RunRecord, TimingStats, WorkloadResult, WrittenFile)
+                              Frame, Lint, LintFinding, LintTool, MemraySummary, ProcessStats,
+                              RepeatPlan, Run, RunRecord, TimingStats, WorkloadResult,
+                              WrittenFile)
 from reporter.vocabulary import GraphKind, Status, VerdictWord
 
 
@@ -179,6 +180,9 @@ def summary_record(workload: WorkloadResult) -> dict[str, Any]:
         "partial_captures": sorted(r.name for r in workload.profiled if r.partial),
         "own_tools": sorted({t.name for r in workload.runs for t in r.own_tools}),
         "hottest_line": where(h.hottest_line) if h.hottest_line else None,
+        "lint_score": workload.lint.score if workload.lint else None,
+        "lint_findings": len(workload.lint.findings)
+        if workload.lint and not workload.lint.error else None,
     }
 
 
@@ -297,6 +301,62 @@ def graph_view(graph: FlameGraph, workload: Optional[WorkloadResult], key: str =
 
 
 @dataclass
+class LintRow:
+    """One finding as the Lint section lists it."""
+
+    finding: LintFinding
+    where: str  # file:line
+    anchor: str  # its line in the annotated source; "" where that does not show it
+
+
+@dataclass
+class LintView:
+    """The Lint section and the card's line: pylint's score, the findings, each tool in a
+    sentence, and whether the script parses."""
+
+    lint: Lint
+    rows: list[LintRow]
+    tools: list[str]
+    parse_error: str  # "does not parse: SyntaxError: invalid syntax at line 3"; "" if it does
+    headline: str  # the card's words: "pylint 9.50/10, 3 findings"
+
+    @property
+    def score(self) -> Optional[float]:
+        """pylint's score out of 10, where it gave one."""
+        return self.lint.score
+
+
+def lint_view(workload: WorkloadResult, lines: Optional[LinesView] = None) -> Optional[LintView]:
+    """The linters' findings, each line linked to the annotated source where that shows it;
+    None where the script was not linted (--no-lint)."""
+    found = workload.lint
+    if found is None:
+        return None
+    rows = [LintRow(f, where(f) if f.file else "–",
+                    lines.line_anchor(f.file, f.line) if lines and f.file else "")
+            for f in found.findings]
+    parse_error = (f"does not parse: {found.syntax_error}"
+                   + (f" at line {found.syntax_line}" if found.syntax_line else "")
+                   if found.syntax_error else "")
+    if found.error:
+        words = f"not linted: {found.error}"
+    else:
+        score = f"pylint {found.score:.2f}/10, " if found.score is not None else ""
+        words = f"{score}{plural(len(rows), 'finding')}"
+        words = f"{parse_error}; {words}" if parse_error else words
+    return LintView(lint=found, rows=rows, tools=[_tool_sentence(t) for t in found.tools],
+                    parse_error=parse_error, headline=words)
+
+
+def _tool_sentence(tool: LintTool) -> str:
+    if tool.problem:
+        return tool.problem
+    config = (f"with {short_path(tool.config)}" if tool.config
+              else "with the tools' defaults: the script has no configuration of its own")
+    return f"{tool.name} {tool.version}".strip() + f", {config}"
+
+
+@dataclass
 class Card:
     """A script's headline as the index's card and the top of its page both show it (one
     macro, `headline`): the figures, and what each page adds or links to."""
@@ -309,6 +369,7 @@ class Card:
     system: Optional[ProcessStats]  # the index's: the median unprofiled run's system figures
     verdicts: dict[VerdictWord, int]  # the index's: the benchmark's words counted
     checklist: list[ChecklistRow] = field(default_factory=list)  # the homework's parts
+    lint: Optional[LintView] = None  # pylint's score and the findings counted
 
 
 @dataclass
@@ -330,7 +391,7 @@ class ChecklistRow:
 def page_ids(page: WorkloadPage) -> set[str]:
     """The ids of a script's page that the checklist may link to, as its templates write them
     (tests/integration/test_homework.py reads them back from the page)."""
-    ids = {"summary", "runs"}
+    ids = {"summary", "runs", *([LINT_SECTION] if page.lint else [])}
     sections = {OUTPUT_SECTION: page.output, BENCHMARK_SECTION: page.benchmark,
                 MEMORY_SECTION: page.memory, "process": page.process,
                 DECORATOR_SECTION: page.decorated, "line-by-line": page.lines}
@@ -447,6 +508,7 @@ class WorkloadPage:
     lines: Optional[LinesView]
     profiled: list[ProfilerSection]
     runs: list[RunRow]
+    lint: Optional[LintView] = None
 
 
 def workload_page(run: Run, workload: WorkloadResult,
@@ -454,7 +516,9 @@ def workload_page(run: Run, workload: WorkloadResult,
     """A script's page view model."""
     lv = lines_view(workload)
     h = headline(workload)
+    linted = lint_view(workload, lv)
     card = Card(headline=h, link="", runs=len(workload.runs), system=None, verdicts={},
+                lint=linted,
                 line_anchor=lv.anchor(h.hottest_line) if lv and h.hottest_line
                 else "line-by-line",
                 repeats=workload.repeats if workload.repeats
@@ -466,7 +530,8 @@ def workload_page(run: Run, workload: WorkloadResult,
         memory=memory_section(workload), process=process_view(workload),
         decorated=decorated_sections(workload), lines=lv,
         profiled=[profiler_section(r, workload) for r in workload.profiled],
-        runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs])
+        runs=[RunRow(r, workload.overhead(r) if r.profiler else None) for r in workload.runs],
+        lint=linted)
     card.checklist = checklist_rows(page)
     return page
 
@@ -515,7 +580,8 @@ def index_page(run: Run, cards: Optional[dict[str, Card]] = None) -> IndexPage:
         card = Card(headline=h, link=page, runs=None, repeats=known.repeats if known else None,
                     line_anchor=known.line_anchor if known else "line-by-line",
                     system=h.process, verdicts=h.verdicts,
-                    checklist=known.checklist if known else workload_page(run, w).card.checklist)
+                    checklist=known.checklist if known else workload_page(run, w).card.checklist,
+                    lint=known.lint if known else lint_view(w))
         cells = [[ProfiledCell(r, w.overhead(r),
                                own_tools_note(r) if r.own_tools and not r.partial else "")
                   for r in w.runs if r.profiler == name] for name in columns]

@@ -13,6 +13,8 @@ from reporter.vocabulary import Mode, Status
 # 4: per-line time (the line sampler) and memory (memray), the script's own sources.
 # 5: a run's mode, status and graph kinds are enums; a profiled run names its profiler and
 #    holds its summary in `profile`; memray's figures at exit are `exit_*`.
+# 6: a workload's `lint` (flake8's and pylint's findings on the script); a benchmark case's
+#    instructions (`readings`) and the controls.
 FORMAT_VERSION = 6
 S = TypeVar("S")
 
@@ -640,6 +642,52 @@ class ScriptOutput:
 
 
 @dataclass
+class LintFinding:
+    """One finding of flake8 or pylint: its code ("F401", "W0611"), its message, and where
+    (an absolute path, a line counted from 1, a column from 0)."""
+
+    tool: str
+    code: str
+    message: str
+    file: str
+    line: int
+    column: int = 0
+    symbol: str = ""  # pylint's name of the code: "unused-import"
+
+
+@dataclass
+class LintTool:
+    """One linter as it ran on the script: its version, the configuration file it was given
+    ("" for the tools' defaults), and what went wrong in one line ("" when it ran)."""
+
+    name: str
+    version: str = ""
+    config: str = ""
+    problem: str = ""
+
+
+@dataclass
+class LintFindings:
+    """What flake8 and pylint found on the script (`run/lint.py`): each tool as it ran,
+    every finding, pylint's score out of 10, and the script's SyntaxError where it does not
+    parse (found by compiling it). The lint child writes it (`records.LintRecord`)."""
+
+    tools: list[LintTool] = field(default_factory=list)
+    findings: list[LintFinding] = field(default_factory=list)
+    score: Optional[float] = None  # pylint's; None where pylint gave none
+    syntax_error: str = ""  # "SyntaxError: invalid syntax"
+    syntax_line: int = 0
+
+
+@dataclass
+class Lint(LintFindings):
+    """The findings as the report keeps them, or why there are none."""
+
+    error: str = ""  # the lint job itself did not finish: why
+    reused_from: str = ""
+
+
+@dataclass
 class WorkloadResult:
     """Every run of one script."""
 
@@ -652,6 +700,7 @@ class WorkloadResult:
     sources: dict[str, str] = field(default_factory=dict)
     output: Optional[ScriptOutput] = None
     repeats: Optional[RepeatPlan] = None
+    lint: Optional[Lint] = None  # None where lint was not asked for (--no-lint)
 
     @property
     def timing(self) -> Optional[TimingStats]:

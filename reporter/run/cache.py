@@ -2,7 +2,8 @@
 
 A job's inputs are: the script and the project files it imports (found by reading its imports), its
 arguments, its mode, the memory limit and the benchmark's budget, the interpreter, the reporter's
-own code and the profilers' versions. Their hash names an entry in `<out>/.cache/`, which says
+own code and the profilers' versions; a lint job's also the configuration files the linters are
+given and the linters' versions. Their hash names an entry in `<out>/.cache/`, which says
 which report folder holds that job's files. Reusing copies (hard-links) those files into the new
 run and tells the collector where the earlier summary is, so nothing is profiled or read again.
 Only jobs that ended cleanly are remembered; `--force` ignores the cache.
@@ -25,11 +26,15 @@ from typing import Any, Optional
 from reporter.declarations import project_files
 from reporter.environment import package_versions
 from reporter.profilers.base import PROFILERS, module_path, spec_of, template_path
+from reporter.run import lint
 from reporter.run.records import CacheEntry, ProcessRecord
 from reporter.serial import dumps, from_data, write_atomic
+from reporter.vocabulary import Mode
 
 CACHE = ".cache"
 PACKAGES = ("pyinstrument", "memray")
+# flake8's checks are its plug-ins', pylint's rest on astroid.
+LINT_PACKAGES = ("flake8", "pyflakes", "pycodestyle", "mccabe", "pylint", "astroid")
 
 
 class Cache:
@@ -54,6 +59,7 @@ class Cache:
             "python": sys.version, "platform": platform.platform(),
             "reporter": _reporter_digest(), "packages": package_versions(PACKAGES),
             "profiler": _profiler_digest(job.profiler) if job.profiler else "",
+            "linters": _lint_inputs(Path(script)) if job.mode == Mode.LINT else {},
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -99,6 +105,16 @@ def _digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+
+
+def _lint_inputs(script: Path) -> dict[str, Any]:
+    """What else decides a lint job's findings: each tool's configuration file (which, and
+    its bytes) and the linters' versions."""
+    configs = {t.name: lint.find_config(t, Path(os.path.abspath(script)).parent)
+               for t in lint.LINTERS}
+    return {"configs": {name: [str(path), _digest(path)] if path else None
+                        for name, path in configs.items()},
+            "packages": package_versions(LINT_PACKAGES)}
 
 
 def _profiler_digest(name: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 from reporter.errors import ArtifactError
-from reporter.results.schema import ChildProcess, DecoratedLine, OwnTool
+from reporter.results.schema import ChildProcess, DecoratedLine, LintFindings, OwnTool
 from reporter.serial import dumps, from_data, write_atomic
 from reporter.vocabulary import Mode
 
@@ -200,3 +200,10 @@ class ChildMetrics(Record):  # pylint: disable=too-many-instance-attributes
     memory: Optional[ProbeRecord] = None
     decorated: list[DecoratedRecord] = field(default_factory=list)
     own_tools: list[OwnTool] = field(default_factory=list)
+
+
+# What the lint child found: <stem>.findings.json.
+
+@dataclass
+class LintRecord(LintFindings, Record):
+    """The linters' findings on the script, versioned as every record is."""

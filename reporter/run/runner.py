@@ -32,6 +32,7 @@ from reporter.profilers import PROFILERS
 from reporter.profilers.base import resolve, spec_of
 from reporter.vocabulary import Mode, Status
 from reporter.errors import ReporterError
+from reporter.run import lint
 from reporter.run.cache import Cache
 from reporter.run.procfs import TreeWatch
 from reporter.run.records import RECORDS_VERSION, ChildMetrics, ProcessRecord, WrittenEntry
@@ -39,6 +40,7 @@ from reporter.run.status import classify
 from reporter.serial import from_data, to_data
 
 BENCH_SUFFIX = ".bench.json"
+LINT_SUFFIX = ".findings.json"
 SAMPLE_INTERVAL_S = 0.01
 MAX_SAMPLES = 2_000
 TERMINATE_GRACE_S = 3.0
@@ -73,7 +75,10 @@ class Limits:
     repeat_budget_s: float = 0.0
 
     def for_job(self, job: Job, bare_median: Optional[float]) -> Limits:
-        """The limits of one job: a profiled one's timeout from the unprofiled median."""
+        """The limits of one job: a profiled one's timeout from the unprofiled median; the
+        lint job's its own, whatever --timeout says of the script's runs."""
+        if job.mode == Mode.LINT:
+            return replace(self, timeout=lint.JOB_TIMEOUT_S)
         if self.fixed_timeout or job.mode.timing or not bare_median:
             return self
         factor = (PROFILERS[job.profiler].limit_factor if job.profiler
@@ -144,9 +149,12 @@ class Job:
         return f"{self.name}-{self.repeat}" if self.mode.timing else self.name
 
     def artifact(self, raw_dir: Path) -> Optional[Path]:
-        """Where the profiler or the benchmark writes its result; None for bare runs."""
+        """Where the profiler, the benchmark or the linters write their result; None for
+        bare runs."""
         if self.mode.benchmark:
             return self.path(raw_dir, BENCH_SUFFIX)
+        if self.mode == Mode.LINT:
+            return self.path(raw_dir, LINT_SUFFIX)
         if not self.profiler:
             return None
         return self.path(raw_dir, PROFILERS[self.profiler].suffix)
@@ -178,13 +186,14 @@ def discover(paths: Iterable[str], args: Sequence[str] = (), stdin: str = "") ->
 
 
 def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
-         bench_processes: int = 0) -> list[Job]:
+         bench_processes: int = 0, lint_scripts: bool = False) -> list[Job]:
     """Timing runs first, while nothing else of ours has warmed or loaded the machine.
 
     Scripts that declare benchmark `CASES` also get `bench_processes` timing processes and one
     memory process; scripts that declare `SCENARIOS` get `repeat` unprofiled runs of each
     scenario, in rounds (every scenario once, then again), so drift lands on all of them alike.
-    Scripts that use `profile_deco` get one untimed run in which it profiles.
+    Scripts that use `profile_deco` get one untimed run in which it profiles. With
+    `lint_scripts`, each script gets a lint job last: flake8 and pylint, never timed.
     """
     workloads = list(workloads)
     benched = [w for w in workloads if bench_processes and not w.module
@@ -197,6 +206,7 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
         *(Job(w, Mode.DECORATED) for w in workloads
           if repeat and uses_decorator(Path(w.source))),
         *(Job(w, Mode.PROFILED, profiler=name) for w in workloads for name in profilers),
+        *(Job(w, Mode.LINT) for w in workloads if lint_scripts),
     ]
 
 
@@ -243,6 +253,10 @@ def command(job: Job, raw_dir: Path, limits: Limits) -> list[str]:
     a working folder of its own (`working_folder`) before the script starts."""
     raw_dir = raw_dir.absolute()
     artifact = str(job.artifact(raw_dir) or "")
+    if job.mode == Mode.LINT:  # the script's file, which the linters read: not run
+        return [sys.executable, "-m", "reporter.run.lint", "--out", artifact,
+                "--metrics", str(job.path(raw_dir, ".metrics.json")),
+                "--timeout", str(lint.TOOL_TIMEOUT_S), "--", job.workload.source]
     common = ["--metrics", str(job.path(raw_dir, ".metrics.json")),
               "--memory-limit", str(limits.memory),
               "--", job.workload.script, *job.workload.args, *job.extra_args]
@@ -318,9 +332,8 @@ def execute(job: Job, raw_dir: Path, limits: Limits, stop: Optional[threading.Ev
     work and its GIL is never contended.
     """
     job.path(raw_dir, "").parent.mkdir(parents=True, exist_ok=True)
-    # A benchmark process runs none of the script's own code: no working folder.
-    folder = WorkingFolder(working_folder(raw_dir, job)
-                           if not job.mode.benchmark else None)
+    # A benchmark process or the linters run none of the script's own code: no working folder.
+    folder = WorkingFolder(working_folder(raw_dir, job) if job.mode.runs_script else None)
     started, started_at = time.perf_counter(), time.time()
     with open(job.path(raw_dir, ".stdout.txt"), "wb") as out, \
             open(job.path(raw_dir, ".stderr.txt"), "wb") as err:

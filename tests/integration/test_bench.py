@@ -16,7 +16,7 @@ def fixture_measured(tmp_path_factory):
     """One report of the benchmark resource with two timing processes."""
     out = tmp_path_factory.mktemp("bench") / "reports"
     code = main(["run", str(RESOURCES / "bench_cases.py"), "--out", str(out), "--repeat", "1",
-                 "--profilers", "cprofile", "--bench-processes", "2"])
+                 "--profilers", "cprofile", "--bench-processes", "2", "--no-lint"])
     run = results.load(out / "latest" / "results.json")
     return code, run.workloads[0], out / "latest"
 

@@ -19,7 +19,7 @@ def fixture_runs(tmp_path_factory):
     folders = []
     for loops in ("400", "400", "4000"):
         assert main(["run", str(RESOURCES / "tunable.py"), "--out", str(out), "--repeat", "3",
-                     "--bench-processes", "3", "--", loops]) == 0
+                     "--bench-processes", "3", "--no-lint", "--", loops]) == 0
         folders.append((out / "latest").resolve())
     return folders
 

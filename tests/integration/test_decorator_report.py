@@ -67,7 +67,8 @@ def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
 def test_decorated_functions_get_their_own_section(tmp_path):
     out = tmp_path / "reports"
     assert main(["run", str(ROOT / "workloads" / "profiled_functions.py"), "--out", str(out),
-                 "--repeat", "1", "--profilers", "cprofile,pyinstrument,memray", "--", "12"]) == 0
+                 "--repeat", "1", "--profilers", "cprofile,pyinstrument,memray", "--no-lint", "--",
+                 "12"]) == 0
     run = results.load(out / "latest" / "results.json")
     (workload,) = run.workloads
     found = {d.name: d for d in workload.decorated}

@@ -23,7 +23,8 @@ FOREIGN = RESOURCES / "foreign"
 def fixture_foreign_run(tmp_path_factory):
     """One report of every foreign script under every profiler."""
     out = tmp_path_factory.mktemp("foreign") / "reports"
-    code = main(["run", str(FOREIGN), "--out", str(out), "--repeat", "1", "--timeout", "600"])
+    code = main(["run", str(FOREIGN), "--out", str(out), "--repeat", "1", "--timeout", "600",
+                 "--no-lint"])
     return code, results.load(out / "latest" / "results.json"), (out / "latest").resolve()
 
 

@@ -46,6 +46,17 @@ def test_every_run_ends_as_the_unprofiled_run_does(homework):
     assert code == 0
 
 
+def test_every_homework_script_is_linted_with_both_tools(homework):
+    _, run, run_dir = homework
+    for workload in run.workloads:
+        found = workload.lint
+        assert found and not found.error and not found.syntax_error, workload.name
+        assert [(t.name, t.problem) for t in found.tools] == [("flake8", ""), ("pylint", "")]
+        assert found.score is not None and 0 <= found.score <= 10
+        page = (run_dir / page_name(workload)).read_text(encoding="utf-8")
+        assert f"{found.score:.2f}/10" in page and 'id="lint"' in page
+
+
 def test_the_scripts_own_tools_still_print_what_they_measured(homework):
     _, run, run_dir = homework
     for workload in run.workloads:
@@ -246,7 +257,9 @@ def test_the_checklist_says_what_each_scripts_own_tools_did(homework):
         ours = found.item("by-calls").by_reporter
         assert ours.startswith("cprofile: ") and "; pyinstrument: " in ours, workload.name
         assert found.item("by-memory").by_reporter.startswith("memray: peak ")
-        assert found.item("lint").by_reporter == "lint not run"
+        lint = found.item("lint")  # the Lint section's own figures, on every homework script
+        assert lint.by_script.startswith(f"pylint {workload.lint.score:.2f}/10; "), workload.name
+        assert lint.by_reporter.startswith("flake8 ") and "; pylint " in lint.by_reporter
         assert found.item("decorator").by_reporter == "reporter.profile_deco not used"
 
 

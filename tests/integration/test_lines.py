@@ -40,7 +40,7 @@ def fixture_known(tmp_path_factory):
     shutil.copy(SCRIPT, script)
     out = base / "reports"
     code = main(["run", str(script), "--out", str(out), "--repeat", "1", "--timeout", "300",
-                 "--profilers", "lines,memray", "--", WORK])
+                 "--profilers", "lines,memray", "--no-lint", "--", WORK])
     run_dir = (out / "latest").resolve()
     run = results.load(run_dir / "results.json")
     assert code == 0, [r.reason for r in run.workloads[0].runs]

@@ -15,7 +15,7 @@ def cycles_run(tmp_path, rounds, repeat=1):
     """`repeat` bare runs (and rounds of the scenarios) of cycles.py with that many rounds."""
     out = tmp_path / f"r{rounds}"
     assert main(["run", str(WORKLOADS / "cycles.py"), "--out", str(out), "--repeat", str(repeat),
-                 "--profilers", "", "--", str(rounds)]) == 0
+                 "--profilers", "", "--no-lint", "--", str(rounds)]) == 0
     return results.load(out / "latest" / "results.json").workloads[0]
 
 

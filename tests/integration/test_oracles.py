@@ -106,7 +106,7 @@ def test_the_cprofile_table_is_pstats_of_the_same_prof_and_shares_stay_below_100
     # pylint: disable=too-many-locals
     out = tmp_path / "reports"
     assert main(["run", str(known_script), "--out", str(out), "--repeat", "1",
-                 "--profilers", "cprofile,pyinstrument"]) == 0
+                 "--profilers", "cprofile,pyinstrument", "--no-lint"]) == 0
     run_dir = (out / "latest").resolve()
     (workload,) = results.load(run_dir / "results.json").workloads
     record = next(r for r in workload.runs if r.profiler == "cprofile")
@@ -143,7 +143,7 @@ def test_pyinstrument_totals_are_the_saved_sessions(known_script, tmp_path):
     from pyinstrument.session import Session  # pylint: disable=import-outside-toplevel
     out = tmp_path / "reports"
     assert main(["run", str(known_script), "--out", str(out), "--repeat", "1",
-                 "--profilers", "pyinstrument"]) == 0
+                 "--profilers", "pyinstrument", "--no-lint"]) == 0
     run_dir = (out / "latest").resolve()
     (workload,) = results.load(run_dir / "results.json").workloads
     (record,) = workload.profiled
@@ -189,7 +189,7 @@ def test_memray_figures_agree_with_memrays_own_full_capture(tmp_path):
     script.write_text(MEMORY_KNOWN)
     out = tmp_path / "reports"
     assert main(["run", str(script), "--out", str(out), "--repeat", "1",
-                 "--profilers", "memray"]) == 0
+                 "--profilers", "memray", "--no-lint"]) == 0
     (workload,) = results.load(out / "latest" / "results.json").workloads
     ours = workload.profiled[0].profile
     # memray's own reading: a second capture in its full format, and `memray stats --json`

@@ -68,7 +68,8 @@ def fixture_report(tmp_path_factory):
     (folder / "sizes.py").write_text(SCENARIOS)
     out = folder / "reports"
     main(["run", str(folder / "bench_cases.py"), str(folder / "sizes.py"), "--out", str(out),
-          "--repeat", "3", "--bench-processes", "2", "--profilers", "cprofile,pyinstrument"])
+          "--repeat", "3", "--bench-processes", "2", "--profilers", "cprofile,pyinstrument",
+          "--no-lint"])
     run_dir = (out / "latest").resolve()
     return run_dir, results.load(run_dir / "results.json")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from reporter.analysis import source_scan
-from reporter.analysis.homework import checklist
+from reporter.analysis.homework import Anchor, checklist
 from reporter.analysis.source_scan import scan
 from reporter.results import (Benchmark, CallMemoryStats, CaseTiming, CProfileSummary,
-                              DecoratedFunction, FunctionStat, InstanceMemory, OwnTool, RunRecord,
-                              WorkloadResult)
+                              DecoratedFunction, FunctionStat, InstanceMemory, Lint, LintFinding,
+                              LintTool, OwnTool, RunRecord, WorkloadResult)
 from reporter.vocabulary import Mode, Status
 from tests.conftest import RESOURCES
 
@@ -410,12 +410,30 @@ def test_ours_is_said_apart_from_the_scripts(tmp_path):
     assert [a.section for a in item.reporter_links] == ["decorated"]
 
 
-def test_the_lint_slot_reads_the_results_lint_field():
+def test_the_lint_item_says_the_scripts_findings_apart_from_how_the_tools_ran():
     result = WorkloadResult("linted", "linted.py", [], [])
-    assert checklist(result).item("lint").by_reporter == "lint not run"
-    result.lint = {"flake8": []}  # type: ignore[attr-defined]  # the Lint branch's field
     item = checklist(result).item("lint")
-    assert item.by_reporter == "lint ran: see its section" and item.reporter_links
+    assert (item.by_reporter, item.unknown) == ("lint not run", "not run")
+    result.lint = Lint(error="the lint job was stopped")
+    assert checklist(result).item("lint").by_reporter == "the lint job was stopped"
+    found = [LintFinding("pylint", "C0114", "Missing module docstring", "/s/linted.py", 1)]
+    found += [LintFinding("flake8", "E501", "line too long", "/s/linted.py", n) for n in (3, 9)]
+    result.lint = Lint(tools=[LintTool("flake8", "7.1.1"),
+                              LintTool("pylint", "3.3.1", config="/s/setup.cfg")],
+                       findings=found, score=7.5)
+    item = checklist(result).item("lint")
+    assert item.by_script == "pylint 7.50/10; 3 findings (E501 ×2, C0114 ×1)"
+    assert item.by_reporter == "flake8 7.1.1 with its defaults; pylint 3.3.1 with setup.cfg"
+    assert item.found is None and item.unknown == "3 findings"  # what was found, not a mark
+    assert item.script_links == item.reporter_links == [Anchor("lint")]
+    result.lint = Lint(tools=[LintTool("flake8", problem="flake8 is not installed")],
+                       syntax_error="SyntaxError: invalid syntax", syntax_line=3)
+    item = checklist(result).item("lint")
+    assert item.unknown == "does not parse"
+    assert item.by_script == "does not parse: SyntaxError: invalid syntax at line 3; 0 findings"
+    assert item.by_reporter == "flake8: flake8 is not installed"
+    result.lint = Lint(tools=[LintTool("flake8", "7"), LintTool("pylint", "3")], score=10.0)
+    assert checklist(result).item("lint").unknown == "clean"
 
 
 def test_timeit_is_seen_running_in_our_cprofile_and_the_decorators_memory_is_ours(tmp_path):

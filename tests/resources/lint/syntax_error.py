@@ -1,0 +1,4 @@
+"""A script that does not parse: its third line is not Python."""
+
+def broken(:
+    return 1
