@@ -24,6 +24,8 @@ from typing import Optional
 from reporter.results import Benchmark, CaseTiming, Instruction, InstructionReading
 from reporter.vocabulary import Mechanism
 
+TRACED = "was active"  # how the child's reason ends when a hook, not the Python, hid them
+
 
 @dataclass(frozen=True)
 class Change:

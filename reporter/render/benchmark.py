@@ -92,6 +92,7 @@ class BenchmarkView:
     # by what their instructions say, each with its verdict
     noise: dict[str, Verdict]  # per operation, the control's verdict: this machine's noise
     unobserved: str  # why no case's instructions could be seen, where none could
+    traced: bool = False  # because something traced the timing processes (not the Python)
 
 
 def benchmark_view(result: Benchmark) -> BenchmarkView:
@@ -131,7 +132,8 @@ def benchmark_view(result: Benchmark) -> BenchmarkView:
              for op in operations},
         noise={r.operation: r.verdict for r in rows if r.control and r.verdict is not None
                and r.verdict.ratio is not None},
-        unobserved=next(iter(hidden)) if everywhere and how else "")
+        unobserved=next(iter(hidden)) if everywhere and how else "",
+        traced=any(mechanism.TRACED in why for why in hidden))
 
 
 def _why(rows: list[CaseRow], groups: list[Group], operation: str,

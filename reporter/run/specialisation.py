@@ -20,6 +20,8 @@ import timeit
 from types import CodeType
 from typing import Any, Callable
 
+from reporter.analysis.mechanism import TRACED
+
 MAX_CALLED = 8  # Python functions a statement calls whose instructions are read
 Reading = dict[str, Any]  # {"instructions": [[name, base, where, specialised], ...], "hidden": str}
 
@@ -49,7 +51,7 @@ def unobservable() -> str:
     if monitoring is not None:
         active += [f"the monitoring tool {monitoring.get_tool(tool)!r}" for tool in range(6)
                    if monitoring.get_tool(tool)]
-    return ", ".join(a for a in active if a) + (" was active" if any(active) else "")
+    return ", ".join(a for a in active if a) + (f" {TRACED}" if any(active) else "")
 
 
 def _name(hook: object) -> str:
@@ -111,5 +113,6 @@ def read(timer: timeit.Timer, lines: range, called: list[CodeType]) -> Reading:
                 found.append([name, base, where, name != base and not name.endswith("_ADAPTIVE")])
     if instrumented:  # something instruments the code without a hook that sys shows
         names = ", ".join(sorted(instrumented))
-        return {"instructions": [], "hidden": f"instrumented code ({names})"}
+        why = f"instrumented instructions ({names}): a tool that instruments code {TRACED}"
+        return {"instructions": [], "hidden": why}
     return {"instructions": found, "hidden": ""}
