@@ -39,7 +39,7 @@ def _report(tmp_path, name, times):
     (folder / "work.py").write_text(SCRIPT.format(times=times))
     out = tmp_path / "reports"
     assert main(["run", str(folder / "work.py"), "--out", str(out), "--repeat", "1",
-                 "--profilers", SPEC]) == 0
+                 "--profilers", SPEC, "--no-lint"]) == 0
     return (out / "latest").resolve()
 
 

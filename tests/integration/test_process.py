@@ -28,7 +28,7 @@ def fixture_system(tmp_path_factory):
     shutil.copytree(RESOURCES / "system", base / "scripts")
     out = base / "reports"
     code = main(["run", str(base / "scripts"), "--out", str(out), "--repeat", "1",
-                 "--profilers", "", "--timeout", "300"])
+                 "--profilers", "", "--timeout", "300", "--no-lint"])
     run_dir = (out / "latest").resolve()
     run = results.load(run_dir / "results.json")
     assert code == 0, [(w.name, r.reason) for w in run.workloads for r in w.runs]
@@ -130,6 +130,6 @@ def test_stdin_feeds_every_run_and_module_runs_as_python_m(tmp_path, write_scrip
     # Without --stdin, input() meets EOF and the reason says what to do.
     script = write_script("asks.py", "input()\n")
     assert main(["run", str(script), "--out", str(out), "--repeat", "1",
-                 "--profilers", ""]) == 1
+                 "--profilers", "", "--no-lint"]) == 1
     (workload,) = results.load(out / "latest" / "results.json").workloads
     assert "--stdin FILE" in workload.runs[0].reason
