@@ -36,6 +36,9 @@ def test_every_foreign_script_runs_cleanly_in_every_mode(foreign_run):
     assert failed == [] and code == 0
 
 
+HARNESS_S = 0.02  # at most, the harness's own frames in a profile
+
+
 def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
     _, run, run_dir = foreign_run
     for workload in run.workloads:
@@ -50,10 +53,12 @@ def test_foreign_trees_and_tables_keep_their_invariants(foreign_run):
                         assert sys.version_info >= (3, 12)  # threads in one profile
                     else:
                         assert row.own_s <= row.cumulative_s * (1 + 1e-9) + 1e-9, row.function
-                # the profiled time is pstats' own total, less the harness's few frames: an
-                # imported module's time is counted once, inside the line that imported it
+                # the profiled time is pstats' own total, less the harness's few frames (a few
+                # ms, more than a tenth of a short profile on a slow machine: threads_hash on
+                # 3.10 gave 86 of 96 ms): an imported module's time is counted once, inside
+                # the line that imported it
                 oracle = pstats.Stats(str(run_dir / record.artifacts["artifact"])).total_tt
-                assert oracle * 0.9 <= summary.total_s, workload.name
+                assert oracle * 0.9 - HARNESS_S <= summary.total_s, workload.name
                 if sys.version_info < (3, 12) or workload.name not in THREADED:
                     # since 3.12 one cProfile times every thread, and a waiting thread's
                     # cumulative time can exceed the sum of all own times in pstats itself
