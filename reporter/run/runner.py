@@ -193,7 +193,8 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
     memory process; scripts that declare `SCENARIOS` get `repeat` unprofiled runs of each
     scenario, in rounds (every scenario once, then again), so drift lands on all of them alike.
     Scripts that use `profile_deco` get one untimed run in which it profiles. With
-    `lint_scripts`, each script gets a lint job last: flake8 and pylint, never timed.
+    `lint_scripts`, each script gets a lint job after the timing runs: flake8 and pylint,
+    never timed.
     """
     workloads = list(workloads)
     benched = [w for w in workloads if bench_processes and not w.module
@@ -203,10 +204,11 @@ def plan(workloads: Iterable[Workload], profilers: Sequence[str], repeat: int,
         *(Job(w, Mode.BENCH, i) for w in benched for i in range(1, bench_processes + 1)),
         *(Job(w, Mode.BENCH_MEMORY) for w in benched),
         *(job for w in workloads for job in scenario_jobs(w, repeat)),
+        # The linters first of the untimed jobs: beside the profiled runs, not after them.
+        *(Job(w, Mode.LINT) for w in workloads if lint_scripts),
         *(Job(w, Mode.DECORATED) for w in workloads
           if repeat and uses_decorator(Path(w.source))),
         *(Job(w, Mode.PROFILED, profiler=name) for w in workloads for name in profilers),
-        *(Job(w, Mode.LINT) for w in workloads if lint_scripts),
     ]
 
 

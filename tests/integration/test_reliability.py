@@ -52,7 +52,7 @@ def fixture_bad_run(tmp_path_factory):
     (folder / "syntax.py").write_text("def broken(:\n")
     out = folder / "reports"
     common = ["--out", str(out), "--repeat", "1", "--memory-limit", "400M",
-              "--profilers", "cprofile,pyinstrument"]
+              "--profilers", "cprofile,pyinstrument", "--no-lint"]  # lint: test_lint
     hung = main(["run", str(folder / HANGS), "--timeout", "2", *common])
     hung_dir = (out / "latest").resolve()
     code = main(["run", *(str(folder / n) for n in [*BAD, *FINE] if n != HANGS),

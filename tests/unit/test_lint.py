@@ -103,9 +103,12 @@ def test_a_script_that_cannot_be_read_or_compiled(tmp_path):
     assert [t.problem for t in record.tools] == [f"not run: no file {tmp_path / 'missing.py'}"] * 2
 
 
-def test_the_lint_job_is_planned_last_never_timed_and_runs_no_script(tmp_path):
+def test_the_lint_job_comes_after_the_timing_runs_never_timed_and_runs_no_script(tmp_path):
     workload = Workload("w", "w.py")
-    jobs = plan([workload], ["cprofile"], 2, lint_scripts=True)
+    planned = plan([workload], ["cprofile"], 2, lint_scripts=True)
+    modes = [j.mode for j in planned]
+    assert modes == [Mode.BARE, Mode.BARE, Mode.LINT, Mode.PROFILED]
+    jobs = [j for j in planned if j.mode == Mode.LINT]
     assert jobs[-1] == Job(workload, Mode.LINT) and not jobs[-1].mode.timing
     assert Mode.LINT not in [j.mode for j in plan([workload], ["cprofile"], 2)]
     assert not Mode.LINT.runs_script and not Mode.BENCH.runs_script and Mode.BARE.runs_script
