@@ -576,12 +576,13 @@ def index_page(run: Run, cards: Optional[dict[str, Card]] = None) -> IndexPage:
     for w in run.workloads:
         page = page_name(w)
         known = (cards or {}).get(w.name)
-        h = known.headline if known else headline(w)
+        # Without the page's card, the page's view is built once for what the card takes.
+        own = known or workload_page(run, w).card
+        h = own.headline
         card = Card(headline=h, link=page, runs=None, repeats=known.repeats if known else None,
                     line_anchor=known.line_anchor if known else "line-by-line",
-                    system=h.process, verdicts=h.verdicts,
-                    checklist=known.checklist if known else workload_page(run, w).card.checklist,
-                    lint=known.lint if known else lint_view(w))
+                    system=h.process, verdicts=h.verdicts, checklist=own.checklist,
+                    lint=own.lint)
         cells = [[ProfiledCell(r, w.overhead(r),
                                own_tools_note(r) if r.own_tools and not r.partial else "")
                   for r in w.runs if r.profiler == name] for name in columns]
